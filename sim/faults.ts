@@ -1,0 +1,59 @@
+// Fault injection for the simulated cluster, set per test. The API server consults
+// `apiFault` before serving each request; the Deployment controller consults `podBehaviour`
+// for every pod it creates. Tests change the rules at any time; changes apply to later requests/pods.
+
+export interface ApiFault {
+  /** Answer with this HTTP status (a metav1.Status body) instead of serving the request. */
+  status?: number;
+  /** Wait this long before serving (or failing) the request. */
+  delayMs?: number;
+  /** Destroy the connection without answering, as a server going away would. */
+  drop?: boolean;
+}
+
+export interface ApiFaultRule extends ApiFault {
+  method?: string;
+  /** Matched against the request path (without the query string). */
+  path: RegExp;
+  /** How many requests the rule hits before it expires; unlimited when absent. */
+  times?: number;
+}
+
+export type PodBehaviour = 'ready' | 'never-ready' | 'crash-loop';
+
+export class Faults {
+  private apiRules: ApiFaultRule[] = [];
+  private imageBehaviour = new Map<string, PodBehaviour>();
+
+  /** failRequests adds a rule; the newest matching rule wins. */
+  failRequests(rule: ApiFaultRule): void {
+    this.apiRules.unshift({ ...rule });
+  }
+
+  /** setImageBehaviour makes every pod whose container image equals `image` (repo:tag) behave so. */
+  setImageBehaviour(image: string, behaviour: PodBehaviour): void {
+    this.imageBehaviour.set(image, behaviour);
+  }
+
+  clear(): void {
+    this.apiRules = [];
+    this.imageBehaviour.clear();
+  }
+
+  apiFault(method: string, path: string): ApiFault | undefined {
+    const rule = this.apiRules.find((r) => (!r.method || r.method === method) && r.path.test(path));
+    if (!rule) return undefined;
+    if (rule.times !== undefined && --rule.times <= 0) {
+      this.apiRules = this.apiRules.filter((r) => r !== rule);
+    }
+    return { status: rule.status, delayMs: rule.delayMs, drop: rule.drop };
+  }
+
+  podBehaviour(images: string[]): PodBehaviour {
+    for (const image of images) {
+      const b = this.imageBehaviour.get(image);
+      if (b) return b;
+    }
+    return 'ready';
+  }
+}
