@@ -1,0 +1,17 @@
+// Rollback: from any stage (or any observed state) back to the stable values, in an order that
+// never routes traffic to pods that are not ready or are being removed.
+import { routedBefore } from './stages.js';
+import { planTransition } from './transition.js';
+import type { Apply, DeploymentRole, Stage, StageValues } from './types.js';
+
+/** planRollbackFrom returns the applies that take stage `number` back to stage 1. */
+export function planRollbackFrom(stages: Stage[], number: number): Apply[] {
+  const from = stages[number - 1];
+  if (!from) throw new RangeError(`no stage ${number} (the plan has ${stages.length})`);
+  return planTransition(from.values, stages[0]!.values, { recentlyRouted: routedBefore(stages, number - 1) });
+}
+
+/** planRollbackFromValues is the same for a state that matches no stage (an interrupted apply). */
+export function planRollbackFromValues(observed: StageValues, stable: StageValues, recentlyRouted: DeploymentRole[] = ['production', 'canary']): Apply[] {
+  return planTransition(observed, stable, { recentlyRouted });
+}
