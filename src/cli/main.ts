@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// helm-canary: the command-line entry. Wiring only: each command's work lives in commands/,
+// imported when the command runs, so `--help` and `plan` never load the Kubernetes client.
+import { Command, CommanderError, Option } from 'commander';
+import { reportError } from './report-error.js';
+import { PLAN_OUTPUTS } from './commands/plan-outputs.js';
+import { packageVersion } from '../config/package-root.js';
+
+const program = new Command();
+
+function addConfigOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', 'config file (default: ./canary.yaml when present)')
+    .option('--release <name>', 'helm release name')
+    .option('-n, --namespace <ns>', 'Kubernetes namespace')
+    .option('--chart <chart>', 'chart: a local path or oci:// reference')
+    .option('--values <file...>', "the team's own values files, applied before each stage's generated values")
+    .option('--repository <repo>', 'image repository of both deployments')
+    .option('--replicas <n>', 'production replica count')
+    .option('--plan <name|path>', 'plan: a name in stages/ (seven-stage, gradual) or a YAML file')
+    .option('--steps <list>', 'canary weight steps instead of a plan, e.g. 10,90,100')
+    .option('--drain-seconds <s>', 'seconds to let Envoy stop routing before pods are removed')
+    .option('--timeout <duration>', 'helm --timeout for each apply, e.g. 5m');
+}
+
+program
+  .name('helm-canary')
+  .description(
+    'Istio-style canary releases of Helm charts, with a person judging each stage.\n' +
+      'Each stage is a helm upgrade --install --wait of your chart with generated values.\n' +
+      'Traffic moves only to ready pods, and rollback works from any stage.',
+  )
+  .version(packageVersion())
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 stage failed, 2 bad input, 3 cluster or helm unreachable,\n' +
+      '            4 blocked (lock held, drift, wrong stage), 5 rolled back.\n',
+  )
+  .exitOverride();
+
+addConfigOptions(
+  program
+    .command('plan')
+    .description('print every stage with its values, helm commands and rollbacks (needs no cluster)')
+    .option('--stable-tag <tag>', 'image tag running in production now')
+    .option('--new-tag <tag>', 'image tag to release'),
+)
+  .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_OUTPUTS]).default('table'))
+  .addHelpText(
+    'after',
+    '\nExamples:\n' +
+      '  helm-canary plan -f canary.yaml --stable-tag 83 --new-tag 84\n' +
+      '  helm-canary plan --release productpage --chart ./charts/canary-app --repository acr.io/app \\\n' +
+      '      --replicas 2 --stable-tag 83 --new-tag 84 --steps 5,25,50,100 --output script > release.sh\n',
+  )
+  .action(async (opts) => {
+    const { buildPlan, renderPlan } = await import('./commands/plan.js');
+    process.stdout.write(`${renderPlan(buildPlan(opts), opts.output)}\n`);
+  });
+
+program
+  .command('schema')
+  .description("print the JSON Schema of canary.yaml (for editor completion)")
+  .action(async () => {
+    const { configJsonSchema } = await import('../config/json-schema.js');
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  });
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(err, program.opts().output ?? process.argv.includes('json'));
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,35 @@
+// The human table of a rollout plan: one row per stage, both deployments side by side, then the
+// applies of each stage so a person sees where the tool splits a stage for safety.
+import type { RolloutPlan } from '../../engine/index.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** renderPlanTable renders the stages as DESIGN.md's table, with each stage's applies below. */
+export function renderPlanTable(doc: RolloutPlan): string {
+  const header = ['#', 'stage', 'prod tag', 'prod weight', 'prod replicas', 'canary tag', 'canary replicas', 'canary weight'];
+  const rows = doc.stages.map((s) => [
+    String(s.number), s.name, s.production.tag, String(s.production.weight), String(s.production.replicas),
+    s.canary.tag, String(s.canary.replicas), String(s.canary.weight),
+  ]);
+  const lines = [
+    `Release ${doc.release} in namespace ${doc.namespace}: ${doc.stableTag} -> ${doc.newTag} (plan ${doc.plan}, drain ${doc.drainSeconds}s)`,
+    '',
+    table([header, ...rows]),
+    '',
+    'Applies (each one helm upgrade --install --wait):',
+  ];
+  for (const s of doc.stages) {
+    s.applies.forEach((a, i) => {
+      const drain = a.drainBefore ? ` (after a ${doc.drainSeconds}s drain)` : '';
+      lines.push(`  ${s.number}${s.applies.length > 1 ? String.fromCharCode(97 + i) : ' '}  ${a.purpose}${drain}`);
+    });
+  }
+  lines.push('', 'Rollback (to stage 1) from:');
+  for (const [from, applies] of Object.entries(doc.rollback.from)) {
+    lines.push(`  stage ${from}: ${applies.map((a) => (a.drainBefore ? `[drain] ${a.purpose}` : a.purpose)).join('  =>  ')}`);
+  }
+  return lines.join('\n');
+}

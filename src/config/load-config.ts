@@ -1,0 +1,222 @@
+// Loads canary.yaml (or -f FILE), lays the command-line flags over it, validates everything and
+// throws one InputError listing every problem by path. Nothing is run before this succeeds.
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
+import { InputError } from '../cli/errors.js';
+import { configFile, imageTag, type ConfigFile } from './schema.js';
+import { formatIssues } from './format-issues.js';
+import { readPlanSource, toPlan } from './load-plan.js';
+
+/** DEFAULT_CONFIG_FILE is read from the working directory when no -f is given. */
+export const DEFAULT_CONFIG_FILE = 'canary.yaml';
+
+/** ConfigFlags are the command-line options that can stand in for config fields. */
+export interface ConfigFlags {
+  file?: string;
+  release?: string;
+  namespace?: string;
+  chart?: string;
+  repository?: string;
+  stableTag?: string;
+  newTag?: string;
+  replicas?: string;
+  steps?: string;
+  plan?: string;
+  values?: string[];
+  timeout?: string;
+  kubeContext?: string;
+  kubeconfig?: string;
+  helm?: string;
+  drainSeconds?: string;
+  createNamespace?: boolean;
+}
+
+/** Config is a validated configuration: the release spec (tags may be unknown yet) and the plan. */
+export interface Config {
+  spec: Omit<ReleaseSpec, 'stableTag' | 'newTag'>;
+  stableTag?: string;
+  newTag?: string;
+  plan: Plan;
+  helmBinary?: string;
+  kubeconfig?: string;
+  /** The config file read, if any. */
+  source?: string;
+}
+
+function readConfigFile(path: string): { raw: Record<string, unknown>; problems: string[] } {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return { raw: {}, problems: [`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`] };
+  }
+  if (raw === null || raw === undefined) return { raw: {}, problems: [] };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { raw: {}, problems: [`${path}: must be a YAML map of settings`] };
+  return { raw: raw as Record<string, unknown>, problems: [] };
+}
+
+function numberFlag(value: string | undefined, name: string, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) {
+    problems.push(`--${name}: must be a number (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  return n;
+}
+
+// Lays flags over the file's raw map, so that one schema validates the result.
+function overlayFlags(raw: Record<string, unknown>, flags: ConfigFlags, problems: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  const image = { ...((raw.image as Record<string, unknown> | undefined) ?? {}) };
+  const helm = { ...((raw.helm as Record<string, unknown> | undefined) ?? {}) };
+  if (flags.release !== undefined) out.release = flags.release;
+  if (flags.namespace !== undefined) out.namespace = flags.namespace;
+  if (flags.chart !== undefined) out.chart = flags.chart;
+  if (flags.repository !== undefined) image.repository = flags.repository;
+  if (flags.stableTag !== undefined) image.stableTag = flags.stableTag;
+  if (flags.values?.length) out.valuesFiles = flags.values;
+  const replicas = numberFlag(flags.replicas, 'replicas', problems);
+  if (replicas !== undefined) out.replicas = replicas;
+  const drain = numberFlag(flags.drainSeconds, 'drain-seconds', problems);
+  if (drain !== undefined) out.drainSeconds = drain;
+  if (flags.plan !== undefined) out.plan = flags.plan;
+  if (flags.steps !== undefined) {
+    const steps = flags.steps.split(',').map((s) => Number(s.trim()));
+    if (steps.some((s) => !Number.isFinite(s))) problems.push(`--steps: must be comma-separated numbers such as 10,90,100 (got ${JSON.stringify(flags.steps)})`);
+    else out.plan = { name: 'custom', steps };
+  }
+  if (flags.timeout !== undefined) helm.timeout = flags.timeout;
+  if (flags.kubeContext !== undefined) helm.kubeContext = flags.kubeContext;
+  if (flags.kubeconfig !== undefined) helm.kubeconfig = flags.kubeconfig;
+  if (flags.helm !== undefined) helm.binary = flags.helm;
+  if (flags.createNamespace !== undefined) helm.createNamespace = flags.createNamespace;
+  if (Object.keys(image).length) out.image = image;
+  if (Object.keys(helm).length) out.helm = helm;
+  return out;
+}
+
+function toChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef {
+  if (typeof chart !== 'string') {
+    return 'oci' in chart ? { kind: 'oci', ref: chart.oci, version: chart.version } : { kind: 'repo', repoUrl: chart.repo, name: chart.name, version: chart.version };
+  }
+  if (chart.startsWith('oci://')) return { kind: 'oci', ref: chart };
+  return { kind: 'path', path: isAbsolute(chart) ? chart : resolve(baseDir, chart) };
+}
+
+function mergeValuePaths(custom: ConfigFile['valuePaths']): ValuePaths {
+  return {
+    production: { ...DEFAULT_VALUE_PATHS.production, ...custom?.production },
+    canary: { ...DEFAULT_VALUE_PATHS.canary, ...custom?.canary },
+  };
+}
+
+// Files the config names must exist, and values files must parse: helm would fail later, after
+// a lock was taken and a record written.
+function checkFiles(chart: ChartRef | undefined, valuesFiles: string[], problems: string[]): void {
+  if (chart?.kind === 'path' && !existsSync(chart.path)) problems.push(`chart: ${chart.path} does not exist`);
+  valuesFiles.forEach((file, i) => {
+    if (!existsSync(file)) {
+      problems.push(`valuesFiles[${i}]: ${file} does not exist`);
+      return;
+    }
+    try {
+      const parsed = parse(readFileSync(file, 'utf8'));
+      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) problems.push(`valuesFiles[${i}]: ${file} must be a YAML map`);
+    } catch (err) {
+      // Only the parser's position is shown: the file's contents may hold secrets.
+      const where = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+      problems.push(`valuesFiles[${i}]: ${file} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}`);
+    }
+  });
+}
+
+/** loadConfig reads, merges and validates the configuration; throws InputError listing every problem. */
+export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  let raw: Record<string, unknown> = {};
+  let source: string | undefined;
+  const file = flags.file ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  if (file) {
+    source = resolve(cwd, file);
+    if (!existsSync(source)) throw new InputError(`config file ${source} does not exist`);
+    const read = readConfigFile(source);
+    raw = read.raw;
+    problems.push(...read.problems);
+  }
+  const merged = overlayFlags(raw, flags, problems);
+  const parsed = configFile.safeParse(merged);
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
+  const baseDir = source ? resolve(source, '..') : cwd;
+
+  // The checks below run even when the schema failed, on whatever parts are usable, so one run
+  // lists every problem.
+  const newTag = checkTag(flags.newTag, 'new-tag', problems);
+  const rawStable = (merged.image as { stableTag?: unknown } | undefined)?.stableTag;
+  const stableTag = parsed.success ? parsed.data.image.stableTag : rawStable === undefined ? undefined : String(rawStable);
+  if (newTag !== undefined && stableTag !== undefined && newTag === stableTag) {
+    problems.push(`--new-tag: must differ from the stable tag (both are ${JSON.stringify(newTag)})`);
+  }
+  const replicas = typeof merged.replicas === 'number' && Number.isInteger(merged.replicas) && merged.replicas >= 1 ? merged.replicas : 1;
+  const planRef = merged.plan ?? 'seven-stage';
+  let plan: Plan | undefined;
+  if (typeof planRef === 'string' || (typeof planRef === 'object' && planRef !== null)) {
+    const planSource = readPlanSource(planRef as string, baseDir);
+    if ('problems' in planSource) problems.push(...planSource.problems);
+    else {
+      const drain = typeof merged.drainSeconds === 'number' ? merged.drainSeconds : undefined;
+      plan = toPlan(planSource.plan, typeof planRef === 'string' ? planRef : 'custom', drain);
+      // drainSeconds and replicas are the config's own fields, which the schema already checked.
+      const own = new Set(['drainSeconds', 'replicas']);
+      problems.push(...checkPlan(plan, replicas).filter((p) => !own.has(p.path)).map((p) => `plan.${p.path}: ${p.message}`));
+    }
+  }
+  const chart = typeof merged.chart === 'string' || (typeof merged.chart === 'object' && merged.chart !== null)
+    ? safeChartRef(merged.chart as ConfigFile['chart'], baseDir)
+    : undefined;
+  const valuesFiles = Array.isArray(merged.valuesFiles) ? merged.valuesFiles.filter((f): f is string => typeof f === 'string').map((f) => resolve(baseDir, f)) : [];
+  checkFiles(chart, valuesFiles, problems);
+  if (problems.length || !parsed.success || !plan || !chart) {
+    throw new InputError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+  }
+  const config = parsed.data;
+  return {
+    spec: {
+      release: config.release,
+      namespace: config.namespace,
+      chart,
+      valuesFiles,
+      repository: config.image.repository,
+      replicas: config.replicas,
+      valuePaths: mergeValuePaths(config.valuePaths),
+      helm: {
+        timeout: config.helm.timeout,
+        kubeContext: config.helm.kubeContext,
+        createNamespace: config.helm.createNamespace,
+        extraArgs: config.helm.extraArgs,
+      },
+    },
+    stableTag,
+    newTag,
+    plan,
+    helmBinary: config.helm.binary,
+    kubeconfig: config.helm.kubeconfig ? resolve(baseDir, config.helm.kubeconfig) : undefined,
+    source,
+  };
+}
+
+function checkTag(value: string | undefined, flag: string, problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  const checked = imageTag.safeParse(value);
+  if (!checked.success) problems.push(`--${flag}: ${checked.error.issues[0]!.message} (got ${JSON.stringify(value)})`);
+  return checked.success ? checked.data : undefined;
+}
+
+function safeChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef | undefined {
+  if (typeof chart === 'string') return toChartRef(chart, baseDir);
+  if ('oci' in chart && typeof chart.oci === 'string') return toChartRef(chart, baseDir);
+  if ('repo' in chart && typeof chart.repo === 'string' && typeof chart.name === 'string') return toChartRef(chart, baseDir);
+  return undefined;
+}
