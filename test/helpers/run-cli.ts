@@ -1,0 +1,23 @@
+// Runs the built CLI (dist/cli/main.js) as a user would, returning its exit code and output.
+import { execa, type Options } from 'execa';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** repoRoot is the checkout's top directory. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** cliPath is the built entry point the npm bin points at. */
+export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+
+/** CliResult is what a run printed and how it ended. */
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** runCli runs `helm-canary ...args`; never throws on a non-zero exit. */
+export async function runCli(args: string[], options: Options & { nodeArgs?: string[] } = {}): Promise<CliResult> {
+  const { nodeArgs = [], ...rest } = options;
+  const result = await execa(process.execPath, [...nodeArgs, cliPath, ...args], { reject: false, stdin: 'ignore', ...rest });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
