@@ -17,9 +17,9 @@ export function checkPlan(plan: Plan, replicas: number): PlanProblem[] {
   plan.steps.forEach((step, i) => {
     const at = `steps[${i}]`;
     if (!validWeight(step.weight)) {
-      add(`${at}.weight`, `must be a whole number between 1 and 100 (got ${step.weight})`);
+      add(at, `must be a whole number between 1 and 100 (got ${step.weight})`);
     } else if (step.weight <= previous) {
-      add(`${at}.weight`, `must be greater than the step before it (${previous}), got ${step.weight}`);
+      add(at, `must be greater than the step before it (${previous}), got ${step.weight}`);
     }
     if (Number.isFinite(step.weight)) previous = Math.max(previous, step.weight);
     if (step.canaryReplicas !== undefined) {
@@ -31,7 +31,7 @@ export function checkPlan(plan: Plan, replicas: number): PlanProblem[] {
   });
   const last = plan.steps.at(-1);
   if (plan.finalStepMustBe100 && last && validWeight(last.weight) && last.weight !== 100) {
-    add(`steps[${plan.steps.length - 1}].weight`, `the last step must be 100 (got ${last.weight}); set finalStepMustBe100: false to allow it`);
+    add(`steps[${plan.steps.length - 1}]`, `the last step must be 100 (got ${last.weight}); set finalStepMustBe100: false to allow it`);
   }
   // Canary pods that carry traffic must never be removed while they do: Envoy keeps routing to
   // them for a while after they start terminating (see DESIGN.md, safety facts).

@@ -34,7 +34,6 @@ export interface ValuePaths {
 export interface HelmOptions {
   timeout: string;
   kubeContext?: string;
-  kubeconfig?: string;
   createNamespace: boolean;
   extraArgs: string[];
 }

@@ -52,17 +52,17 @@ describe('planStages', () => {
   });
 
   it('allows a last step below 100 only when the plan says so', () => {
-    assert.throws(() => planStages(spec, plan([{ weight: 10 }, { weight: 50 }])), /steps\[1\]\.weight: the last step must be 100 \(got 50\)/);
+    assert.throws(() => planStages(spec, plan([{ weight: 10 }, { weight: 50 }])), /steps\[1\]: the last step must be 100 \(got 50\)/);
     const stages = planStages(spec, plan([{ weight: 10 }, { weight: 50 }], { finalStepMustBe100: false }));
     assert.deepEqual(stages.map((s) => [s.values.production.weight, s.values.canary.weight]), [[100, 0], [90, 10], [50, 50], [50, 50], [100, 0], [100, 0]]);
   });
 
   const invalid: [string, Plan, RegExp][] = [
     ['no steps', plan([]), /^steps: must list at least one/m],
-    ['weight above 100', plan([{ weight: 10 }, { weight: 120 }]), /^steps\[1\]\.weight: must be a whole number between 1 and 100 \(got 120\)/m],
-    ['weight zero', plan([{ weight: 0 }, { weight: 100 }]), /^steps\[0\]\.weight: must be a whole number between 1 and 100 \(got 0\)/m],
-    ['fractional weight', plan([{ weight: 12.5 }, { weight: 100 }]), /^steps\[0\]\.weight: .*got 12\.5/m],
-    ['decreasing weights', plan([{ weight: 50 }, { weight: 10 }, { weight: 100 }]), /^steps\[1\]\.weight: must be greater than the step before it \(50\), got 10/m],
+    ['weight above 100', plan([{ weight: 10 }, { weight: 120 }]), /^steps\[1\]: must be a whole number between 1 and 100 \(got 120\)/m],
+    ['weight zero', plan([{ weight: 0 }, { weight: 100 }]), /^steps\[0\]: must be a whole number between 1 and 100 \(got 0\)/m],
+    ['fractional weight', plan([{ weight: 12.5 }, { weight: 100 }]), /^steps\[0\]: .*got 12\.5/m],
+    ['decreasing weights', plan([{ weight: 50 }, { weight: 10 }, { weight: 100 }]), /^steps\[1\]: must be greater than the step before it \(50\), got 10/m],
     ['bad canary replicas', plan([{ weight: 10, canaryReplicas: '0%' }, { weight: 100 }]), /^steps\[0\]\.canaryReplicas: must be a whole number >= 1/m],
     ['canary shrinking under traffic', plan([{ weight: 10, canaryReplicas: 2 }, { weight: 100, canaryReplicas: 1 }]), /^steps\[1\]\.canaryReplicas: must not be fewer than the step before it \(2\)/m],
     ['negative drain', plan([{ weight: 100 }], { drainSeconds: -1 }), /^drainSeconds: must be 0 or more/m],
@@ -79,7 +79,7 @@ describe('planStages', () => {
       assert.fail('expected a PlanError');
     } catch (err) {
       assert.ok(err instanceof PlanError);
-      assert.deepEqual(err.problems.map((p) => p.path), ['steps[0].weight', 'steps[1].weight', 'newTag']);
+      assert.deepEqual(err.problems.map((p) => p.path), ['steps[0]', 'steps[1]', 'newTag']);
     }
   });
 });
