@@ -1,0 +1,147 @@
+// The ports the rollout runner drives, named by role. Adapters implement them (src/kube/ with
+// @kubernetes/client-node, src/helm/ with execa); tests may pass fakes. Nothing here does I/O.
+import type { DeploymentRole, StageValues } from '../engine/index.js';
+
+/** RolloutPhase says what a release's rollout is doing. */
+export type RolloutPhase =
+  | 'in-progress' // at a stage, waiting for a person to promote or roll back
+  | 'promoting' // a promote is applying `target`
+  | 'rolling-back' // a rollback is applying
+  | 'failed' // the last promote failed; the release is at `stage` or between it and `target`
+  | 'completed' // the last stage was reached: the new tag is the stable one
+  | 'rolled-back'; // back at stage 1 with the stable tag
+
+/** HistoryEntry is one transition in the rollout record. */
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  action: 'start' | 'promote' | 'rollback' | 'fail' | 'recover' | 'force';
+  from: number;
+  to: number;
+  result: 'ok' | 'failed';
+  message?: string;
+}
+
+/** RolloutRecord is the rollout's state, kept in the cluster so any machine can continue it. */
+export interface RolloutRecord {
+  release: string;
+  namespace: string;
+  stableTag: string;
+  newTag: string;
+  repository: string;
+  replicas: number;
+  /** The plan as it was when the rollout started: later config edits do not change a rollout. */
+  plan: { name: string; steps: { weight: number; canaryReplicas?: number | string }[]; finalStepMustBe100: boolean; drainSeconds: number };
+  stage: number;
+  phase: RolloutPhase;
+  /** The stage a promote is applying, while phase is promoting or failed. */
+  target?: number;
+  startedAt: string;
+  startedBy: string;
+  lastTransitionAt: string;
+  /** When traffic weights last changed, for the drain delay before removing pods. */
+  lastWeightChangeAt?: string;
+  /** Deployments that carried traffic before the last weight change. */
+  recentlyRouted?: DeploymentRole[];
+  lastError?: string;
+  history: HistoryEntry[];
+}
+
+/** StoredRecord is a record with the version it was read at, for conflict-checked writes. */
+export interface StoredRecord {
+  record: RolloutRecord;
+  version: string;
+}
+
+/** RecordStore keeps rollout records in the cluster (one per release). */
+export interface RecordStore {
+  /** read returns the record, or undefined when the release has none. */
+  read(namespace: string, release: string): Promise<StoredRecord | undefined>;
+  /**
+   * write creates (version undefined) or replaces the record; fails with a ConflictError when
+   * someone else wrote it since `version`. Returns the new version.
+   */
+  write(record: RolloutRecord, version: string | undefined): Promise<string>;
+  /** list returns every record in a namespace. */
+  list(namespace: string): Promise<RolloutRecord[]>;
+}
+
+/** LockHolder describes who holds a release's lease. */
+export interface LockHolder {
+  holder: string;
+  acquiredAt?: string;
+  renewedAt?: string;
+  expiresAt?: string;
+}
+
+/** Lock is a held lease; release() gives it up (and stops renewing). */
+export interface Lock {
+  holder: string;
+  release(): Promise<void>;
+}
+
+/** ReleaseLock is a Lease per release so two pipelines never move one release at once. */
+export interface ReleaseLock {
+  /**
+   * acquire takes the lease, or takes over an expired one. Fails with LockHeldError naming the
+   * holder when someone else holds a live lease. The lock renews itself until released.
+   */
+  acquire(namespace: string, release: string, holder: string, ttlSeconds: number): Promise<Lock>;
+  /** inspect tells who holds the lease now, if anyone. */
+  inspect(namespace: string, release: string): Promise<LockHolder | undefined>;
+}
+
+/** DeploymentState is one Deployment as the cluster has it. */
+export interface DeploymentState {
+  name: string;
+  image: string;
+  repository: string;
+  tag: string;
+  desired: number;
+  ready: number;
+  updated: number;
+  available: number;
+  /** True when the controller has seen the latest spec and the rollout is complete. */
+  settled: boolean;
+}
+
+/** TrafficState is the VirtualService's weights per subset and the DestinationRule's subsets. */
+export interface TrafficState {
+  virtualService: string;
+  weights: Record<string, number>;
+  destinationRule?: string;
+  subsets: string[];
+}
+
+/** ReleaseObjects names the objects of a release the runner verifies. */
+export interface ReleaseObjects {
+  production: string;
+  canary: string;
+  virtualService: string;
+  destinationRule?: string;
+  /** Subset names in the VirtualService / DestinationRule. */
+  subsets: Record<DeploymentRole, string>;
+}
+
+/** LiveState is what the cluster runs for a release. */
+export interface LiveState {
+  production?: DeploymentState;
+  canary?: DeploymentState;
+  traffic?: TrafficState;
+}
+
+/** ClusterReader reads a release's live objects. */
+export interface ClusterReader {
+  readLive(namespace: string, objects: ReleaseObjects): Promise<LiveState>;
+}
+
+/** liveToValues turns live objects into stage values, or undefined when something is missing. */
+export function liveToValues(live: LiveState, objects: ReleaseObjects): StageValues | undefined {
+  const { production, canary, traffic } = live;
+  if (!production || !canary || !traffic) return undefined;
+  const weight = (role: DeploymentRole) => traffic.weights[objects.subsets[role]] ?? 0;
+  return {
+    production: { repository: production.repository, tag: production.tag, replicas: production.desired, weight: weight('production') },
+    canary: { repository: canary.repository, tag: canary.tag, replicas: canary.desired, weight: weight('canary') },
+  };
+}
