@@ -145,3 +145,44 @@ export function liveToValues(live: LiveState, objects: ReleaseObjects): StageVal
     canary: { repository: canary.repository, tag: canary.tag, replicas: canary.desired, weight: weight('canary') },
   };
 }
+
+/** HelmReleaseStatus is helm's view of a release: its latest revision and that revision's status. */
+export interface HelmReleaseStatus {
+  status: string;
+  revision: number;
+}
+
+/** HelmReleases is what the runner needs of helm, with the release and namespace fixed. */
+export interface HelmReleases {
+  /** upgrade runs `helm ...argv` (an upgrade --install); throws the helm adapter's error on failure. */
+  upgrade(argv: string[]): Promise<void>;
+  /** values returns the release's user-supplied values, or undefined when the release does not exist. */
+  values(): Promise<unknown | undefined>;
+  /** manifest returns the rendered manifest of the release's latest revision. */
+  manifest(): Promise<string>;
+  /** status returns the latest revision's status, or undefined when the release does not exist. */
+  status(): Promise<HelmReleaseStatus | undefined>;
+  /** lastDeployedRevision is the newest revision whose status is deployed or superseded. */
+  lastDeployedRevision(): Promise<number | undefined>;
+  /** rollbackTo runs `helm rollback` to a revision (clears a pending-* release). */
+  rollbackTo(revision: number): Promise<void>;
+}
+
+/** ValuesFiles writes a generated values file that only the user can read, and removes it after use. */
+export interface ValuesFiles {
+  withFile<T>(name: string, values: unknown, use: (path: string) => Promise<T>): Promise<T>;
+}
+
+/** Clock gives the time and waits; passed in so tests control both. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Reporter shows progress: plain lines in CI, a step line with elapsed time on a terminal. */
+export interface Reporter {
+  info(message: string): void;
+  warn(message: string): void;
+  /** task starts a long step (a helm upgrade, a wait) and returns its end. */
+  task(label: string): { done(message?: string): void; fail(message?: string): void };
+}

@@ -1,0 +1,40 @@
+// The checks every mutating command makes before touching the release: it holds the release's
+// lease, and helm is not stuck in a pending operation from an interrupted run.
+import { BlockedError } from '../cli/errors.js';
+import type { RunnerContext } from './context.js';
+import type { Lock } from './ports.js';
+
+/** PENDING_STATUSES are helm states an interrupted helm leaves behind (helm#10549). */
+export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
+
+/** withLock runs `work` holding the release's lease, and always gives the lease back. */
+export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock) => Promise<T>): Promise<T> {
+  const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
+  try {
+    return await work(lock);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/**
+ * ensureNotPending refuses to go on while helm's latest revision is pending-*, or clears it with
+ * `helm rollback` to the last deployed revision when `recover` is set.
+ */
+export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Promise<void> {
+  const status = await ctx.helm.status();
+  if (!status || !PENDING_STATUSES.includes(status.status)) return;
+  const revision = await ctx.helm.lastDeployedRevision();
+  const { release, namespace } = ctx.spec;
+  const fix = revision !== undefined ? `helm rollback ${release} ${revision} --namespace ${namespace}` : `helm uninstall ${release} --namespace ${namespace}`;
+  if (!recover) {
+    throw new BlockedError(`helm release ${release} is stuck in ${status.status} (revision ${status.revision}): an earlier helm run was interrupted`, [
+      `clear it with: ${fix}`,
+      'or run this command again with --recover to do that first',
+    ]);
+  }
+  if (revision === undefined) throw new BlockedError(`helm release ${release} is stuck in ${status.status} and has no deployed revision to return to`, [`clear it with: ${fix}`]);
+  const task = ctx.reporter.task(`recovering: helm rollback ${release} to revision ${revision}`);
+  await ctx.helm.rollbackTo(revision);
+  task.done();
+}

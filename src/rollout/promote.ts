@@ -1,0 +1,102 @@
+// promote: applies the next stage, or every stage up to --to in order, never skipping one.
+// Before applying, the cluster must still be where the record says; each move is computed from
+// what the cluster runs, so a promote interrupted mid-stage resumes where it stopped.
+import { diffValues, identifyPosition, planTransition, promotionPath, type Stage } from '../engine/index.js';
+import { BlockedError, InputError, StageFailedError } from '../cli/errors.js';
+import { readObserved, runApplies } from './apply-values.js';
+import { stagesOf, type RunnerContext } from './context.js';
+import { ensureNotPending, withLock } from './guard.js';
+import { isActive, saveRecord } from './record.js';
+import { rollbackLocked } from './rollback.js';
+import type { StoredRecord } from './ports.js';
+
+/** PromoteOptions are promote's flags. */
+export interface PromoteOptions {
+  to?: number;
+  force?: boolean;
+  recover?: boolean;
+  rollbackOnFailure?: boolean;
+}
+
+/** PromoteResult says where the release ended. */
+export interface PromoteResult {
+  stored: StoredRecord;
+  stages: Stage[];
+  applied: number[];
+}
+
+/** promote runs `promote` holding the release's lease. */
+export function promote(ctx: RunnerContext, options: PromoteOptions): Promise<PromoteResult> {
+  return withLock(ctx, async () => {
+    const stored = await ctx.records.read(ctx.spec.namespace, ctx.spec.release);
+    if (!stored || !isActive(stored.record)) {
+      const why = stored ? `the last rollout ${stored.record.phase === 'completed' ? 'completed' : 'was rolled back'}` : 'there is no rollout record';
+      throw new BlockedError(`no rollout of ${ctx.spec.release} is in progress in namespace ${ctx.spec.namespace} (${why})`, ['start one with: helm-canary start --new-tag TAG']);
+    }
+    await ensureNotPending(ctx, options.recover ?? false);
+    return promoteLocked(ctx, stored, options);
+  });
+}
+
+/** currentStage finds the stage the cluster is at, refusing (or with --force, accepting) drift. */
+async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: Stage[], force: boolean): Promise<{ stage: number; resuming?: number }> {
+  const { record } = stored;
+  if (record.phase === 'rolling-back') {
+    throw new BlockedError(`a rollback of ${record.release} was interrupted`, ['finish it with: helm-canary rollback']);
+  }
+  const observed = await readObserved(ctx);
+  const expected = stages[record.stage - 1]!.values;
+  const hint = record.target ?? record.stage;
+  const position = observed ? identifyPosition(stages, observed, hint) : ({ kind: 'unknown' } as const);
+  if (position.kind === 'stage' && (position.stage === record.stage || position.stage === record.target)) return { stage: position.stage };
+  if (position.kind === 'promoting' && position.stage === record.target) return { stage: position.stage - 1, resuming: position.stage };
+  const details = observed
+    ? diffValues(expected, observed).map((d) => `${d.field}: record says ${d.expected}, cluster has ${d.actual}`)
+    : ['the release Deployments or VirtualService could not be read'];
+  if (!force) {
+    throw new BlockedError(`the cluster no longer matches stage ${record.stage} (${stages[record.stage - 1]!.name}) of the rollout record: someone changed it by hand`, [
+      ...details,
+      'restore it, roll back with: helm-canary rollback, or promote anyway with --force',
+    ]);
+  }
+  ctx.reporter.warn(`drift ignored (--force): ${details.join('; ')}`);
+  return { stage: record.stage };
+}
+
+/** promoteLocked is promote once the lease is held (start uses it too). */
+export async function promoteLocked(ctx: RunnerContext, stored: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
+  const stages = stagesOf(ctx, stored.record);
+  const { stage: from, resuming } = await currentStage(ctx, stored, stages, options.force ?? false);
+  const target = options.to ?? (resuming ?? from + 1);
+  if (from === stages.length) throw new BlockedError(`the rollout of ${ctx.spec.release} is complete (stage ${from}, ${stages[from - 1]!.name}): nothing to promote`);
+  const path = promotionPath(from, target, stages.length);
+  if ('refused' in path) throw new InputError(`cannot promote to stage ${target}: ${path.refused}`);
+
+  let current = stored;
+  const applied: number[] = [];
+  for (const number of path.stages) {
+    const stage = stages[number - 1]!;
+    const title = `stage ${number} (${stage.name})`;
+    current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined });
+    try {
+      const observed = (await readObserved(ctx)) ?? stages[number - 2]!.values;
+      const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
+      current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      current = await saveRecord(ctx, current, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
+      if (options.rollbackOnFailure) {
+        ctx.reporter.warn(`${title} failed; rolling back (--rollback-on-failure)`);
+        await rollbackLocked(ctx, current);
+        const details = err instanceof StageFailedError ? err.details : [];
+        throw new StageFailedError(`${title} failed and the release was rolled back to ${current.record.stableTag}: ${message}`, details, true);
+      }
+      throw err;
+    }
+    const done = number === stages.length;
+    current = await saveRecord(ctx, current, { stage: number, target: undefined, phase: done ? 'completed' : 'in-progress' }, { action: 'promote', from: number - 1, to: number, result: 'ok' });
+    applied.push(number);
+    ctx.reporter.info(`stage ${number} of ${stages.length} (${stage.name}) is in place`);
+  }
+  return { stored: current, stages, applied };
+}

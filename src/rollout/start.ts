@@ -1,0 +1,63 @@
+// start: records a rollout (stable tag read from the deployed release) and applies stage 2.
+import { diffValues, readChartValues, stableValues } from '../engine/index.js';
+import { BlockedError, InputError } from '../cli/errors.js';
+import { readObserved } from './apply-values.js';
+import type { RunnerContext } from './context.js';
+import { ensureNotPending, withLock } from './guard.js';
+import { promoteLocked, type PromoteResult } from './promote.js';
+import { isActive, newRecord, saveRecord } from './record.js';
+
+/** StartOptions are start's flags. */
+export interface StartOptions {
+  newTag: string;
+  recover?: boolean;
+  force?: boolean;
+  rollbackOnFailure?: boolean;
+  /** Record the rollout at stage 1 without applying stage 2 (the interactive run asks first). */
+  recordOnly?: boolean;
+}
+
+/** stableTagOf reads the production tag of the deployed release; throws when there is none. */
+export async function stableTagOf(ctx: RunnerContext): Promise<string> {
+  const values = await ctx.helm.values();
+  const { release, namespace } = ctx.spec;
+  if (values === undefined) {
+    throw new InputError(`release ${release} not found in namespace ${namespace}`, [`install it first with: helm-canary deploy --tag TAG`]);
+  }
+  const read = readChartValues(values, ctx.spec.valuePaths);
+  if ('missing' in read) {
+    throw new InputError(`release ${release} has no stage values at the configured valuePaths`, read.missing.map((p) => `missing ${p}`));
+  }
+  return read.values.production.tag;
+}
+
+/** start runs `start` holding the release's lease. */
+export function start(ctx: RunnerContext, options: StartOptions): Promise<PromoteResult | undefined> {
+  return withLock(ctx, async () => {
+    const { release, namespace } = ctx.spec;
+    const previous = await ctx.records.read(namespace, release);
+    if (previous && isActive(previous.record)) {
+      const r = previous.record;
+      throw new BlockedError(`a rollout of ${release} is already in progress: ${r.stableTag} -> ${r.newTag}, stage ${r.stage} (${r.phase})`, [
+        'continue it with: helm-canary promote, or undo it with: helm-canary rollback',
+      ]);
+    }
+    const stableTag = await stableTagOf(ctx);
+    if (stableTag === options.newTag) throw new InputError(`the new tag ${options.newTag} is already the stable tag of ${release}`);
+    await ensureNotPending(ctx, options.recover ?? false);
+    const stable = stableValues({ repository: ctx.spec.repository, stableTag, newTag: options.newTag, replicas: ctx.spec.replicas });
+    const observed = await readObserved(ctx);
+    const diffs = observed ? diffValues(stable, observed) : [];
+    if (!observed || (diffs.length && !options.force)) {
+      throw new BlockedError(`release ${release} is not at its stable stage, so a rollout cannot start`, [
+        ...(observed ? diffs.map((d) => `${d.field}: expected ${d.expected}, cluster has ${d.actual}`) : ['its Deployments or VirtualService could not be read']),
+        'bring it to stable with: helm-canary deploy --tag ' + stableTag,
+      ]);
+    }
+    const record = newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan);
+    const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });
+    ctx.reporter.info(`rollout of ${release} recorded: ${stableTag} -> ${options.newTag} (plan ${ctx.plan.name})`);
+    if (options.recordOnly) return undefined;
+    return promoteLocked(ctx, stored, { to: 2, rollbackOnFailure: options.rollbackOnFailure });
+  });
+}

@@ -1,0 +1,38 @@
+// Verification after every apply: the cluster must run what the apply asked for, with every pod
+// ready, and route exactly the asked weights. Pure: compares a LiveState with stage values.
+import type { DeploymentRole, StageValues } from '../engine/index.js';
+import type { LiveState, ReleaseObjects } from './ports.js';
+
+/** verifyLive lists every way `live` differs from `expected`; empty when the stage is in place. */
+export function verifyLive(live: LiveState, expected: StageValues, objects: ReleaseObjects): string[] {
+  const problems: string[] = [];
+  for (const role of ['production', 'canary'] as const satisfies DeploymentRole[]) {
+    const want = expected[role];
+    const got = live[role];
+    const name = objects[role];
+    if (!got) {
+      problems.push(`${role} Deployment ${name} not found`);
+      continue;
+    }
+    const image = `${want.repository}:${want.tag}`;
+    if (got.image !== image) problems.push(`${role} Deployment ${name} runs ${got.image}, expected ${image}`);
+    if (got.desired !== want.replicas) problems.push(`${role} Deployment ${name} wants ${got.desired} replicas, expected ${want.replicas}`);
+    if (got.ready < want.replicas) problems.push(`${role} Deployment ${name} has ${got.ready}/${want.replicas} ready replicas`);
+    else if (!got.settled) problems.push(`${role} Deployment ${name} is still rolling out`);
+  }
+  const traffic = live.traffic;
+  if (!traffic) problems.push(`VirtualService ${objects.virtualService} not found`);
+  else {
+    for (const role of ['production', 'canary'] as const) {
+      const subset = objects.subsets[role];
+      const weight = traffic.weights[subset] ?? 0;
+      if (weight !== expected[role].weight) problems.push(`VirtualService ${traffic.virtualService} routes ${weight} % to ${subset}, expected ${expected[role].weight} %`);
+    }
+    if (objects.destinationRule !== undefined) {
+      for (const role of ['production', 'canary'] as const) {
+        if (!traffic.subsets.includes(objects.subsets[role])) problems.push(`DestinationRule ${objects.destinationRule} has no subset ${objects.subsets[role]}`);
+      }
+    }
+  }
+  return problems;
+}
