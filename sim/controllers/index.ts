@@ -1,0 +1,47 @@
+// Starts the simulated cluster's in-process machinery beside the object store: the kubelet
+// (pod lifecycles), the ReplicaSet controller and the Deployment controller. The cluster
+// (sim/cluster.ts) calls startControllers once and stops it before closing the store.
+import type { Faults } from '../faults.js';
+import type { ObjectStore } from '../store/types.js';
+import { realClock } from './clock.js';
+import { DeploymentController } from './deployment.js';
+import { Kubelet } from './kubelet.js';
+import { resolveOptions } from './options.js';
+import type { ControllerOptions } from './options.js';
+import { ReplicaSetController } from './replicaset.js';
+
+export type { ControllerOptions, ResolvedOptions } from './options.js';
+export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
+export type { Clock, TimerHandle } from './clock.js';
+export { ManualClock, flushAsync, realClock } from './clock.js';
+
+/** ControllerContext is what the controllers need: the store, the fault rules and the knobs. */
+export interface ControllerContext {
+  store: ObjectStore;
+  faults: Faults;
+  options?: ControllerOptions;
+}
+
+/** RunningControllers is the handle startControllers returns. */
+export interface RunningControllers {
+  stop(): void;
+}
+
+/** startControllers subscribes the kubelet and the workload controllers to the store. */
+export function startControllers(ctx: ControllerContext): RunningControllers {
+  const options = resolveOptions(ctx.options ?? {}, ctx.options?.clock ?? realClock());
+  // The kubelet subscribes first so a pod's status is written in the order events arrive.
+  const kubelet = new Kubelet(ctx.store, ctx.faults, options);
+  const replicaSets = new ReplicaSetController(ctx.store, options);
+  const deployments = new DeploymentController(ctx.store, options);
+  let stopped = false;
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      deployments.stop();
+      replicaSets.stop();
+      kubelet.stop();
+    },
+  };
+}

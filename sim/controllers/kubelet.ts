@@ -1,0 +1,164 @@
+// The simulated kubelet: what happens to a pod after the ReplicaSet controller created it.
+// No containers run; a pod's life is a few timed status writes: Pending at creation, then
+// Running and Ready after `podReadyDelayMs`, unless a fault says the image never gets ready or
+// crash-loops. Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
+// `podTerminationDelayMs` (Envoy may still send it requests meanwhile), then it is removed.
+import type { Faults, PodBehaviour } from '../faults.js';
+import { KINDS } from '../store/resources.js';
+import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
+import type { TimerHandle } from './clock.js';
+import { asList, containerImages, isNotFound, isTerminating, podIsReady, specOf, statusOf, timestamp } from './objects.js';
+import type { Json } from './objects.js';
+import type { ResolvedOptions } from './options.js';
+import { objectKey } from './queue.js';
+
+interface PodLife {
+  namespace: string;
+  name: string;
+  timer?: TimerHandle;
+  terminating: boolean;
+  restarts: number;
+}
+
+/** Kubelet drives every pod's status from creation to removal. */
+export class Kubelet {
+  private readonly lives = new Map<string, PodLife>();
+  private readonly unsubscribe: () => void;
+  private nextIp = 10;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly faults: Faults,
+    private readonly options: ResolvedOptions,
+  ) {
+    this.unsubscribe = store.subscribe((e) => this.onEvent(e));
+    // Pods that existed before we started (a restarted simulator) pick up where they are.
+    for (const pod of store.list(KINDS.pod)) this.track(pod);
+  }
+
+  /** stop cancels every pending pod transition. */
+  stop(): void {
+    this.unsubscribe();
+    for (const life of this.lives.values()) if (life.timer) this.options.clock.clearTimeout(life.timer);
+    this.lives.clear();
+  }
+
+  private onEvent(e: StoreEvent): void {
+    if (e.resource.kind !== 'Pod') return;
+    const uid = e.object.metadata.uid ?? objectKey(e.object.metadata.namespace, e.object.metadata.name);
+    if (e.type === 'DELETED') {
+      const life = this.lives.get(uid);
+      if (life?.timer) this.options.clock.clearTimeout(life.timer);
+      this.lives.delete(uid);
+      return;
+    }
+    this.track(e.object);
+  }
+
+  private track(pod: KubeObject): void {
+    const uid = pod.metadata.uid ?? objectKey(pod.metadata.namespace, pod.metadata.name);
+    let life = this.lives.get(uid);
+    if (!life) {
+      life = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, terminating: false, restarts: 0 };
+      this.lives.set(uid, life);
+      if (!isTerminating(pod) && !podIsReady(pod) && statusOf(pod).phase !== 'Running') {
+        const l = life;
+        this.schedule(l, this.options.podReadyDelayMs, () => this.start(l));
+      }
+    }
+    if (isTerminating(pod) && !life.terminating) {
+      life.terminating = true;
+      const l = life;
+      this.schedule(l, this.options.podTerminationDelayMs, () => this.remove(l));
+    }
+  }
+
+  private schedule(life: PodLife, ms: number, fn: () => void): void {
+    if (life.timer) this.options.clock.clearTimeout(life.timer);
+    life.timer = this.options.clock.setTimeout(() => {
+      life.timer = undefined;
+      try {
+        fn();
+      } catch (err) {
+        if (!isNotFound(err)) this.options.onError(err, `kubelet ${life.namespace}/${life.name}`);
+      }
+    }, ms);
+  }
+
+  // The containers started: what they do next is up to the fault rules for their images.
+  private start(life: PodLife): void {
+    const pod = this.store.get(KINDS.pod, life.namespace, life.name);
+    if (!pod || isTerminating(pod)) return;
+    const behaviour = this.faults.podBehaviour(containerImages(specOf(pod)));
+    const now = this.options.clock.now();
+    const status = statusOf(pod);
+    status.phase = 'Running';
+    status.hostIP = '10.0.0.1';
+    if (typeof status.podIP !== 'string') {
+      const n = this.nextIp++;
+      status.podIP = `10.244.${Math.floor(n / 250) % 256}.${(n % 250) + 1}`;
+      status.podIPs = [{ ip: status.podIP }];
+    }
+    if (typeof status.startTime !== 'string') status.startTime = timestamp(now);
+    this.writeStatus(pod, status, behaviour, now);
+    if (behaviour === 'crash-loop') this.scheduleCrash(life);
+  }
+
+  // Each restart doubles the back-off, as the kubelet does, so a crash loop stays cheap.
+  private scheduleCrash(life: PodLife): void {
+    const backOff = Math.min(this.options.crashLoopMaxBackOffMs, this.options.crashLoopBackOffMs * 2 ** life.restarts);
+    this.schedule(life, backOff, () => {
+      const pod = this.store.get(KINDS.pod, life.namespace, life.name);
+      if (!pod || isTerminating(pod)) return;
+      life.restarts += 1;
+      this.writeStatus(pod, statusOf(pod), 'crash-loop', this.options.clock.now(), life.restarts);
+      this.scheduleCrash(life);
+    });
+  }
+
+  private writeStatus(pod: KubeObject, status: Json, behaviour: PodBehaviour, now: number, restarts = 0): void {
+    const ready = behaviour === 'ready';
+    const containers = asList(specOf(pod).containers);
+    const names = containers.map((c) => String(c.name));
+    const since = timestamp(now);
+    const previous = asList(status.conditions);
+    // lastTransitionTime only moves when the condition's status changes.
+    const condition = (type: string, value: boolean, extra: Json = {}): Json => {
+      const old = previous.find((c) => c.type === type);
+      const s = value ? 'True' : 'False';
+      return { type, status: s, lastProbeTime: null, lastTransitionTime: old?.status === s ? old.lastTransitionTime : since, ...extra };
+    };
+    const notReady = ready ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${names.join(' ')}]` };
+    status.conditions = [
+      condition('PodReadyToStartContainers', true),
+      condition('Initialized', true),
+      condition('Ready', ready, notReady),
+      condition('ContainersReady', ready, notReady),
+      condition('PodScheduled', true),
+    ];
+    status.containerStatuses = containers.map((c) => {
+      const base = { name: c.name, image: c.image, imageID: `sim://${String(c.image)}`, containerID: `sim://${pod.metadata.uid ?? ''}/${String(c.name)}` };
+      if (behaviour === 'crash-loop') {
+        return {
+          ...base,
+          ready: false,
+          started: false,
+          restartCount: restarts,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${String(c.name)} in pod ${pod.metadata.name}` } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: since, finishedAt: since } },
+        };
+      }
+      return { ...base, ready, started: true, restartCount: 0, state: { running: { startedAt: since } } };
+    });
+    pod.status = status;
+    this.store.update(KINDS.pod, pod, { subresource: 'status' });
+  }
+
+  private remove(life: PodLife): void {
+    try {
+      this.store.delete(KINDS.pod, life.namespace, life.name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
