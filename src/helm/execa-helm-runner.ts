@@ -134,6 +134,7 @@ export class ExecaHelmRunner implements HelmRunner {
   private async run(argv: string[], options: HelmRunOptions = {}): Promise<HelmOutput> {
     try {
       const subprocess = execa(this.binary, argv, {
+        cwd: options.cwd,
         env: { ...this.env, ...options.env },
         extendEnv: true,
         stdin: 'ignore',

@@ -8,6 +8,8 @@ export type HelmEnv = Record<string, string | undefined>;
 
 /** HelmRunOptions tune one long-running helm call. */
 export interface HelmRunOptions {
+  /** cwd is where relative chart and values paths are resolved (default: the process's). */
+  cwd?: string;
   /** env is merged over the runner's own env for this call. */
   env?: HelmEnv;
   /** onOutput receives helm's output line by line while it runs, e.g. to show progress of --wait. */

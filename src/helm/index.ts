@@ -4,3 +4,4 @@ export * from './execa-helm-runner.js';
 export * from './helm-error.js';
 export * from './helm-error-kind.js';
 export * from './helm-version.js';
+export * from './template-args.js';
