@@ -64,7 +64,7 @@ export class ExecaHelmRunner implements HelmRunner {
     return version;
   }
 
-  upgrade(argv: string[], options: HelmRunOptions = {}): Promise<HelmOutput> {
+  async upgrade(argv: string[], options: HelmRunOptions = {}): Promise<HelmOutput> {
     expectSubcommand(argv, 'upgrade');
     return this.run(argv, options);
   }
