@@ -1,7 +1,6 @@
 // Which helm we are talking to, and whether it is new enough. Helm 3 and 4 are both in use;
-// 3.8 is the floor because it made OCI charts generally available (no HELM_EXPERIMENTAL_OCI)
-// and is the first release whose `--wait`, `get values -o json` and `history -o json` behave
-// the way the runner relies on.
+// 3.8 is the floor because it made OCI charts generally available (no HELM_EXPERIMENTAL_OCI
+// switch), and a config may name its chart by an OCI reference.
 
 /** HelmVersion is a parsed `helm version`. */
 export interface HelmVersion {
