@@ -1,0 +1,99 @@
+// Reads what the cluster actually runs for a release: both Deployments, the VirtualService's
+// weights and the DestinationRule's subsets. The runner compares this with what a stage asked
+// for, so every field is read as the API server reports it, and a missing object is an absent
+// field rather than an error (the runner reports what is missing in its own terms).
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { ClusterReader, DeploymentState, LiveState, ReleaseObjects, TrafficState } from '../rollout/ports.js';
+import { parseImage } from './image-ref.js';
+import { subsetNames, subsetWeights } from './istio-traffic.js';
+import type { KubeConnection } from './kube-context.js';
+import { apiStatusOf, classifyKubeError, isNotFound } from './kube-errors.js';
+
+/** ISTIO_GROUP is the API group of VirtualService and DestinationRule. */
+export const ISTIO_GROUP = 'networking.istio.io';
+/** ISTIO_VERSIONS are the versions tried in order: v1 (Istio >= 1.22), then the older ones. */
+export const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'] as const;
+
+/** deploymentState summarises a Deployment: image of its first container, replica counts, settled. */
+export function deploymentState(dep: V1Deployment): DeploymentState {
+  const image = dep.spec?.template?.spec?.containers?.[0]?.image ?? '';
+  const { repository, tag } = parseImage(image);
+  // The API server defaults spec.replicas to 1; status counts are omitted when zero.
+  const desired = dep.spec?.replicas ?? 1;
+  const status = dep.status ?? {};
+  const ready = status.readyReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  const available = status.availableReplicas ?? 0;
+  const total = status.replicas ?? 0;
+  const observed = status.observedGeneration ?? 0;
+  const generation = dep.metadata?.generation ?? 0;
+  const settled =
+    observed >= generation && updated === desired && ready === desired && available === desired && total === desired;
+  return { name: dep.metadata?.name ?? '', image, repository, tag, desired, ready, updated, available, settled };
+}
+
+/** KubeClusterReader is the ClusterReader over a KubeConnection. */
+export class KubeClusterReader implements ClusterReader {
+  // The Istio version this cluster serves, once found, so later reads skip the fallbacks.
+  private istioVersion: string | undefined;
+
+  constructor(private readonly kube: KubeConnection) {}
+
+  /** readLive reads the release's Deployments, VirtualService and DestinationRule in parallel. */
+  async readLive(namespace: string, objects: ReleaseObjects): Promise<LiveState> {
+    const [production, canary, vs, dr] = await Promise.all([
+      this.readDeployment(namespace, objects.production),
+      this.readDeployment(namespace, objects.canary),
+      this.readIstio(namespace, 'virtualservices', objects.virtualService),
+      objects.destinationRule ? this.readIstio(namespace, 'destinationrules', objects.destinationRule) : Promise.resolve(undefined),
+    ]);
+    const live: LiveState = {};
+    if (production) live.production = deploymentState(production);
+    if (canary) live.canary = deploymentState(canary);
+    if (vs) {
+      const traffic: TrafficState = {
+        virtualService: objects.virtualService,
+        weights: subsetWeights(vs, Object.values(objects.subsets)),
+        subsets: dr ? subsetNames(dr) : [],
+      };
+      if (dr && objects.destinationRule) traffic.destinationRule = objects.destinationRule;
+      live.traffic = traffic;
+    }
+    return live;
+  }
+
+  /** readDeployment reads one Deployment, undefined when it does not exist. */
+  async readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
+    try {
+      return await this.kube.call(`Deployment ${namespace}/${name}`, () => this.kube.apps.readNamespacedDeployment({ name, namespace }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * readIstio reads an Istio object at the first version the cluster serves. A 404 naming the
+   * object means it does not exist; a 404 without a name means the version is not served, and
+   * the next one is tried. Undefined when the object (or Istio itself) is absent.
+   */
+  async readIstio(namespace: string, plural: string, name: string): Promise<unknown | undefined> {
+    const versions = this.istioVersion ? [this.istioVersion] : [...ISTIO_VERSIONS];
+    for (const version of versions) {
+      try {
+        const obj: unknown = await this.kube.custom.getNamespacedCustomObject({ group: ISTIO_GROUP, version, namespace, plural, name });
+        this.istioVersion = version;
+        return obj;
+      } catch (err) {
+        const status = apiStatusOf(err);
+        if (status?.code === 404 && status.details?.name) {
+          this.istioVersion = version;
+          return undefined;
+        }
+        if (status?.code === 404) continue;
+        throw classifyKubeError(err, { server: this.kube.server, what: `${plural}.${ISTIO_GROUP} ${namespace}/${name}`, timeoutMs: this.kube.requestTimeoutMs });
+      }
+    }
+    return undefined;
+  }
+}
