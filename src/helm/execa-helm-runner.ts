@@ -106,6 +106,14 @@ export class ExecaHelmRunner implements HelmRunner {
     };
   }
 
+  async getManifest(release: string, namespace: string): Promise<string> {
+    return (await this.run(['get', 'manifest', release, ...this.clusterFlags(namespace)])).stdout;
+  }
+
+  async rollback(release: string, namespace: string, revision: number, options: { timeout?: string } = {}): Promise<void> {
+    await this.run(['rollback', release, String(revision), ...this.clusterFlags(namespace), '--wait', '--timeout', options.timeout ?? '5m']);
+  }
+
   async template(argv: string[], options: HelmRunOptions = {}): Promise<string> {
     expectSubcommand(argv, 'template');
     return (await this.run(argv, options)).stdout;

@@ -76,6 +76,10 @@ export interface HelmRunner {
   history(release: string, namespace: string): Promise<HelmHistoryEntry[]>;
   /** status is `helm status -o json`, reduced to what helm-canary reads. */
   status(release: string, namespace: string): Promise<HelmReleaseStatus>;
+  /** getManifest is `helm get manifest`: the rendered objects of the release's latest revision. */
+  getManifest(release: string, namespace: string): Promise<string>;
+  /** rollback is `helm rollback RELEASE REVISION --wait`, used to clear a release stuck pending. */
+  rollback(release: string, namespace: string, revision: number, options?: { timeout?: string }): Promise<void>;
   /** template runs a `template` argv (argv[0] must be "template") and returns the manifests. */
   template(argv: string[], options?: HelmRunOptions): Promise<string>;
   /** lint runs `helm lint` of a chart with the given values files. */

@@ -1,0 +1,63 @@
+// The runner's HelmReleases port over a HelmRunner, for one release: helm's "release not found"
+// becomes undefined, and failures that mean "cannot reach" or "stuck" become the CLI's errors
+// with their exit codes. Other failures stay HelmErrors (the runner reports them as a failed stage).
+import { BlockedError, UnreachableError } from '../cli/errors.js';
+import type { HelmReleases, HelmReleaseStatus } from '../rollout/ports.js';
+import { HelmError } from './helm-error.js';
+import type { HelmRunner } from './helm-runner.js';
+
+function translate(err: unknown): unknown {
+  if (!(err instanceof HelmError)) return err;
+  if (err.kind === 'not-found') return new UnreachableError(`helm not found: ${err.binary}`, ['install helm 3.8+ or 4, or point --helm / HELM_BIN at it']);
+  if (err.kind === 'unreachable') return new UnreachableError('the cluster cannot be reached by helm', [err.stderr.trim()]);
+  if (err.kind === 'pending-operation') {
+    return new BlockedError('helm reports another operation in progress on this release', [err.stderr.trim(), 'if no other helm is running, clear it with --recover']);
+  }
+  return err;
+}
+
+async function orUndefinedWhenMissing<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof HelmError && err.kind === 'release-not-found') return undefined;
+    throw translate(err);
+  }
+}
+
+/** helmReleases binds a HelmRunner to one release and namespace. */
+export function helmReleases(runner: HelmRunner, release: string, namespace: string, timeout: string): HelmReleases {
+  return {
+    async upgrade(argv) {
+      try {
+        await runner.upgrade(argv);
+      } catch (err) {
+        throw translate(err);
+      }
+    },
+    values: () => orUndefinedWhenMissing(runner.getValues(release, namespace)),
+    async manifest() {
+      try {
+        return await runner.getManifest(release, namespace);
+      } catch (err) {
+        throw translate(err);
+      }
+    },
+    async status(): Promise<HelmReleaseStatus | undefined> {
+      const s = await orUndefinedWhenMissing(runner.status(release, namespace));
+      return s && { status: s.status, revision: s.revision };
+    },
+    async lastDeployedRevision() {
+      const history = (await orUndefinedWhenMissing(runner.history(release, namespace))) ?? [];
+      const deployed = history.filter((h) => h.status === 'deployed' || h.status === 'superseded');
+      return deployed.at(-1)?.revision;
+    },
+    async rollbackTo(revision) {
+      try {
+        await runner.rollback(release, namespace, revision, { timeout });
+      } catch (err) {
+        throw translate(err);
+      }
+    },
+  };
+}
