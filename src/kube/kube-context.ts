@@ -115,7 +115,15 @@ export function loadKubeConfig(options: Pick<ConnectOptions, 'kubeconfig' | 'con
   if (!cluster?.server) {
     throw new KubeConfigError(`context "${context}" in ${label} names no cluster with a server URL`, label, context);
   }
+  allowPlainHttp(kc, cluster.name);
   return { kc, paths };
+}
+
+// allowPlainHttp lets a plain `http://` server be used as kubectl and helm use it.
+// client-node 1.4 refuses http unless the cluster sets insecure-skip-tls-verify; with no TLS
+// there is nothing to verify, so setting the flag for such a cluster changes nothing else.
+function allowPlainHttp(kc: KubeConfig, clusterName: string): void {
+  kc.clusters = kc.clusters.map((c) => (c.name === clusterName && c.server.startsWith('http:') && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c));
 }
 
 // timeoutMiddleware aborts a request that takes longer than `ms`: client-node has no request
