@@ -152,3 +152,177 @@ describe('Deployment controller', () => {
     assert.equal(kstatusCurrent(after), true);
   });
 });
+
+describe('Deployment controller rollouts', () => {
+  // Records, after every clock step, how many pods are ready/alive, to check the fenceposts.
+  async function rollWatching(clock: ManualClock, store: MemoryStore, steps: number, stepMs: number): Promise<{ minReady: number; maxAlive: number }> {
+    let minReady = Infinity;
+    let maxAlive = 0;
+    for (let i = 0; i < steps; i++) {
+      await clock.advance(stepMs);
+      const all = pods(store);
+      const alive = all.filter((p) => !p.metadata.deletionTimestamp);
+      const ready = alive.filter((p) => condition(p, 'Ready')?.status === 'True');
+      minReady = Math.min(minReady, ready.length);
+      maxAlive = Math.max(maxAlive, alive.length);
+    }
+    return { minReady, maxAlive };
+  }
+
+  it('rolls out a new image: new ReplicaSet, old one scaled down, maxUnavailable 0 respected', async () => {
+    const { clock, store, errors } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }));
+    await clock.advance(1000);
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+    const firstRs = replicaSets(store)[0]!.metadata.name;
+
+    setImage(store, 'repo/web:2');
+    await clock.advance(0);
+    const mid = getDeployment(store);
+    assert.equal(mid.status.observedGeneration, 2);
+    assert.equal(kstatusCurrent(mid), false);
+    assert.equal(helm3Ready(store), false);
+    assert.equal(replicaSets(store).length, 2);
+
+    const seen = await rollWatching(clock, store, 40, 250);
+    assert.ok(seen.minReady >= 4, `ready pods dropped to ${seen.minReady}`);
+    assert.ok(seen.maxAlive <= 5, `surged to ${seen.maxAlive} pods`);
+
+    const done = getDeployment(store);
+    assert.equal(kstatusCurrent(done), true);
+    assert.equal(helm3Ready(store), true);
+    const rss = replicaSets(store);
+    const old = rss.find((r) => r.metadata.name === firstRs)!;
+    const fresh = rss.find((r) => r.metadata.name !== firstRs)!;
+    assert.equal(old.spec.replicas, 0);
+    assert.equal(fresh.spec.replicas, 4);
+    assert.equal(fresh.metadata.annotations['deployment.kubernetes.io/revision'], '2');
+    assert.ok(pods(store).every((p) => p.spec.containers[0].image === 'repo/web:2'));
+    assert.deepEqual(errors, []);
+  });
+
+  it('honours percentages: 25 % of 4 lets one pod go unavailable and one surge', async () => {
+    const { clock, store } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 4 }));
+    await clock.advance(1000);
+    setImage(store, 'repo/web:2');
+    const seen = await rollWatching(clock, store, 40, 250);
+    assert.ok(seen.minReady >= 3, `ready pods dropped to ${seen.minReady}`);
+    assert.ok(seen.maxAlive <= 5, `surged to ${seen.maxAlive} pods`);
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+  });
+
+  it('Recreate stops every old pod before starting new ones', async () => {
+    const { clock, store } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 2, strategy: { type: 'Recreate' } }));
+    await clock.advance(1000);
+    setImage(store, 'repo/web:2');
+    await clock.advance(0);
+    // Old pods are terminating, no new pod yet.
+    assert.ok(pods(store).every((p) => p.metadata.deletionTimestamp && p.spec.containers[0].image === 'repo/web:1'));
+    await clock.advance(200);
+    assert.ok(pods(store).every((p) => p.spec.containers[0].image === 'repo/web:2'));
+    assert.equal(pods(store).length, 2);
+    await clock.advance(1000);
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+  });
+
+  it('scales to 0: pods terminate for the grace period, then go; status settles at 0', async () => {
+    const { clock, store } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 2 }));
+    await clock.advance(1000);
+    const d = getDeployment(store);
+    d.spec.replicas = 0;
+    store.update(KINDS.deployment, d as KubeObject);
+    await clock.advance(0);
+    const after = getDeployment(store);
+    assert.equal(pods(store).length, 2);
+    assert.ok(pods(store).every((p) => typeof p.metadata.deletionTimestamp === 'string'));
+    // Terminating pods are not counted: the rollout is already complete for both waiters.
+    assert.equal(after.status.replicas, 0);
+    assert.equal(after.status.readyReplicas, 0);
+    assert.equal(kstatusCurrent(after), true);
+    assert.equal(helm3Ready(store), true);
+    await clock.advance(200);
+    assert.equal(pods(store).length, 0);
+  });
+
+  it('a never-ready image keeps the rollout in progress, then fails it at progressDeadlineSeconds', async () => {
+    const { clock, store, faults } = givenCluster();
+    faults.setImageBehaviour('repo/web:bad', 'never-ready');
+    store.create(KINDS.deployment, deployment({ replicas: 2, progressDeadlineSeconds: 30 }));
+    await clock.advance(1000);
+    setImage(store, 'repo/web:bad');
+    await clock.advance(5000);
+
+    const d = getDeployment(store);
+    const badPods = pods(store).filter((p) => p.spec.containers[0].image === 'repo/web:bad');
+    assert.ok(badPods.length >= 1);
+    assert.ok(badPods.every((p) => p.status.phase === 'Running' && condition(p, 'Ready')?.status === 'False'));
+    // The old pods keep serving: still Available (25 % of 2 rounds down to 0 unavailable).
+    assert.equal(condition(d, 'Available')?.status, 'True');
+    assert.equal(d.status.readyReplicas, 2);
+    assert.equal(condition(d, 'Progressing')?.status, 'True');
+    assert.equal(condition(d, 'Progressing')?.reason, 'ReplicaSetUpdated');
+    assert.equal(kstatusCurrent(d), false);
+    assert.equal(helm3Ready(store), false);
+
+    await clock.advance(30_000);
+    const failed = getDeployment(store);
+    assert.equal(condition(failed, 'Progressing')?.status, 'False');
+    assert.equal(condition(failed, 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+    assert.equal(condition(failed, 'Available')?.status, 'True');
+
+    // Rolling back to the good image recovers.
+    setImage(store, 'repo/web:1');
+    await clock.advance(2000);
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+    assert.equal(pods(store).length, 2);
+  });
+
+  it('a crash-looping image restarts with back-off and never becomes ready', async () => {
+    const { clock, store, faults } = givenCluster({ crashLoopBackOffMs: 100, crashLoopMaxBackOffMs: 400 });
+    faults.setImageBehaviour('repo/web:crash', 'crash-loop');
+    store.create(KINDS.deployment, deployment({ replicas: 1, image: 'repo/web:crash' }));
+    await clock.advance(1000);
+    const first = pods(store)[0]!;
+    assert.equal(first.status.containerStatuses[0].state.waiting.reason, 'CrashLoopBackOff');
+    assert.equal(first.status.containerStatuses[0].restartCount, 0);
+    await clock.advance(2000);
+    const later = pods(store)[0]!;
+    // 100 + 200 + 400 + 400 + 400 + 400 ms back-offs fit in 2 s.
+    assert.ok(later.status.containerStatuses[0].restartCount >= 5, `restartCount ${later.status.containerStatuses[0].restartCount}`);
+    assert.equal(condition(later, 'Ready')?.status, 'False');
+    const d = getDeployment(store);
+    assert.equal(d.status.readyReplicas, 0);
+    assert.equal(condition(d, 'Available')?.status, 'False');
+    assert.equal(kstatusCurrent(d), false);
+  });
+
+  it('keeps one ReplicaSet per template across a rollback (the old one is reused)', async () => {
+    const { clock, store } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 1 }));
+    await clock.advance(1000);
+    setImage(store, 'repo/web:2');
+    await clock.advance(3000);
+    setImage(store, 'repo/web:1');
+    await clock.advance(3000);
+    const rss = replicaSets(store);
+    assert.equal(rss.length, 2);
+    const active = rss.filter((r) => r.spec.replicas > 0);
+    assert.equal(active.length, 1);
+    assert.equal(active[0]!.spec.template.spec.containers[0].image, 'repo/web:1');
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+  });
+
+  it('deleting the Deployment removes its ReplicaSets and pods, and no timer is left behind', async () => {
+    const { clock, store } = givenCluster();
+    store.create(KINDS.deployment, deployment({ replicas: 2, progressDeadlineSeconds: 600 }));
+    await clock.advance(200);
+    store.delete(KINDS.deployment, 'ns', 'web');
+    await clock.advance(0);
+    assert.equal(replicaSets(store).length, 0);
+    assert.equal(pods(store).length, 0);
+    assert.equal(clock.pending(), 0);
+  });
+});
