@@ -2,6 +2,8 @@
 // (pod lifecycles), the ReplicaSet controller and the Deployment controller. The cluster
 // (sim/cluster.ts) calls startControllers once and stops it before closing the store.
 import type { Faults } from '../faults.js';
+import { createTraffic } from '../mesh/index.js';
+import type { Traffic } from '../mesh/index.js';
 import type { ObjectStore } from '../store/types.js';
 import { realClock } from './clock.js';
 import { DeploymentController } from './deployment.js';
@@ -22,23 +24,32 @@ export interface ControllerContext {
   options?: ControllerOptions;
 }
 
-/** RunningControllers is the handle startControllers returns. */
+/** RunningControllers is the handle startControllers returns; startCluster copies `traffic` onto the Cluster. */
 export interface RunningControllers {
+  /** traffic is the mesh model on the same store and clock (route, startLoad, inspect). */
+  traffic: Traffic;
   stop(): void;
 }
 
-/** startControllers subscribes the kubelet and the workload controllers to the store. */
+/** startControllers subscribes the kubelet, the workload controllers and the mesh model to the store. */
 export function startControllers(ctx: ControllerContext): RunningControllers {
   const options = resolveOptions(ctx.options ?? {}, ctx.options?.clock ?? realClock());
   // The kubelet subscribes first so a pod's status is written in the order events arrive.
   const kubelet = new Kubelet(ctx.store, ctx.faults, options);
   const replicaSets = new ReplicaSetController(ctx.store, options);
   const deployments = new DeploymentController(ctx.store, options);
+  const traffic = createTraffic(ctx.store, {
+    clock: options.clock,
+    meshPropagationDelayMs: options.meshPropagationDelayMs,
+    seed: ctx.options?.trafficSeed,
+  });
   let stopped = false;
   return {
+    traffic,
     stop() {
       if (stopped) return;
       stopped = true;
+      traffic.stop();
       deployments.stop();
       replicaSets.stop();
       kubelet.stop();

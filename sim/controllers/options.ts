@@ -14,6 +14,8 @@ export interface ControllerOptions {
   crashLoopBackOffMs?: number;
   /** Longest crash-loop back-off (Kubernetes: 5 minutes). Default 2000 ms. */
   crashLoopMaxBackOffMs?: number;
+  /** Seed for the mesh's weighted choices, for reproducible splits; Math.random when absent. */
+  trafficSeed?: number;
   /** The clock every delay runs on; the wall clock when absent (tests pass a ManualClock). */
   clock?: Clock;
   /** Called when a reconcile fails unexpectedly; defaults to console.error. */
@@ -21,7 +23,7 @@ export interface ControllerOptions {
 }
 
 /** ResolvedOptions is ControllerOptions with every default filled in. */
-export type ResolvedOptions = Required<Omit<ControllerOptions, 'clock' | 'onError'>> & {
+export type ResolvedOptions = Required<Omit<ControllerOptions, 'clock' | 'onError' | 'trafficSeed'>> & {
   clock: Clock;
   onError: (err: unknown, where: string) => void;
 };

@@ -4,7 +4,6 @@
 import { Faults } from '../../sim/faults.js';
 import { ManualClock, startControllers } from '../../sim/controllers/index.js';
 import type { ControllerOptions } from '../../sim/controllers/index.js';
-import { createTraffic } from '../../sim/mesh/index.js';
 import { MemoryStore } from '../../sim/store/memory-store.js';
 import { KINDS } from '../../sim/store/resources.js';
 import type { KubeObject } from '../../sim/store/types.js';
@@ -61,8 +60,13 @@ export function givenShop(values: StageValues, options: ControllerOptions & { se
   const store = new MemoryStore({ now: () => new Date(clock.now()) });
   const faults = new Faults();
   const errors: unknown[] = [];
-  const controllers = startControllers({ store, faults, options: { podReadyDelayMs: 1000, podTerminationDelayMs: 100, meshPropagationDelayMs: 200, ...options, clock, onError: (e) => errors.push(e) } });
-  const traffic = createTraffic(store, { clock, seed: options.seed ?? 42, meshPropagationDelayMs: options.meshPropagationDelayMs ?? 200 });
+  const { seed, ...rest } = options;
+  const controllers = startControllers({
+    store,
+    faults,
+    options: { podReadyDelayMs: 1000, podTerminationDelayMs: 100, meshPropagationDelayMs: 200, trafficSeed: seed ?? 42, ...rest, clock, onError: (e) => errors.push(e) },
+  });
+  const traffic = controllers.traffic;
   store.create(KINDS.namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   store.create(KINDS.service, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'productpage', namespace: NS }, spec: { selector: { app: 'productpage' }, ports: [{ port: 9080 }] } });
   store.create(KINDS.destinationRule, {
@@ -108,7 +112,6 @@ export function givenShop(values: StageValues, options: ControllerOptions & { se
   };
 
   const stop = (): void => {
-    traffic.stop();
     controllers.stop();
   };
   return { clock, store, faults, traffic, errors, apply, rolledOut, waitRolledOut, stop };
