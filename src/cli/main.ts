@@ -67,6 +67,52 @@ program
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
+function addClusterOptions(cmd: Command): Command {
+  return addConfigOptions(cmd)
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--helm <path>', 'helm binary, 3.8+ or 4 (default: $HELM_BIN, then helm on PATH)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+function addMutatingOptions(cmd: Command): Command {
+  return addClusterOptions(cmd)
+    .option('--dry-run', 'print the helm commands and values it would apply; change nothing')
+    .option('--recover', 'first clear a helm release left pending-upgrade/pending-install by an interrupted helm');
+}
+
+const cluster = () => import('./commands/cluster-commands.js');
+
+addMutatingOptions(
+  program.command('deploy').description('apply the stable stage with --tag: the first install, or a plain update when no rollout is in progress'),
+)
+  .requiredOption('--tag <tag>', 'image tag to run in production')
+  .action(async (opts) => (await cluster()).runDeploy(opts));
+
+addMutatingOptions(
+  program.command('start').description('record a rollout (stable tag read from the release) and apply stage 2'),
+)
+  .requiredOption('--new-tag <tag>', 'image tag to release')
+  .option('--force', 'start even if the release differs from its stable values')
+  .option('--rollback-on-failure', 'roll back automatically when the stage fails')
+  .action(async (opts) => (await cluster()).runStart(opts));
+
+addMutatingOptions(
+  program.command('promote').description('apply the next stage, or each stage up to --to in order'),
+)
+  .option('--to <stage>', 'promote through every stage up to this one')
+  .option('--force', 'promote even if the cluster drifted from the rollout record')
+  .option('--rollback-on-failure', 'roll back automatically when a stage fails')
+  .action(async (opts) => (await cluster()).runPromote(opts));
+
+addMutatingOptions(
+  program.command('rollback').description('return to the stable tag from any stage, in a safe order; exit 0 once verified'),
+).action(async (opts) => (await cluster()).runRollback(opts));
+
+addClusterOptions(
+  program.command('status').description("the release's stage, both deployments, live weights, the rollout record and next moves"),
+).action(async (opts) => (await cluster()).runStatus(opts));
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);

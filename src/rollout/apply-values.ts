@@ -1,5 +1,6 @@
 // Runs a sequence of applies: drain waits, one helm upgrade each, verification against the
 // cluster after each, and the record kept current so another process can take over.
+import { stringify } from 'yaml';
 import { sameValues, toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
 import { CliError, StageFailedError } from '../cli/errors.js';
 import type { RunnerContext } from './context.js';
@@ -25,8 +26,12 @@ function weightsChanged(a: StageValues, b: StageValues): boolean {
   return a.production.weight !== b.production.weight || a.canary.weight !== b.canary.weight;
 }
 
+function indent(text: string): string {
+  return text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+}
+
 async function drain(ctx: RunnerContext, record: RolloutRecord): Promise<void> {
-  const seconds = record.plan.drainSeconds;
+  const seconds = ctx.dryRun ? 0 : record.plan.drainSeconds;
   if (seconds <= 0 || !record.lastWeightChangeAt) return;
   const elapsed = ctx.clock.now().getTime() - Date.parse(record.lastWeightChangeAt);
   const remaining = seconds * 1000 - elapsed;
@@ -52,6 +57,10 @@ export async function verifyApplied(ctx: RunnerContext, expected: StageValues): 
  * StageFailedError (helm's own message included) when helm or the verification fails.
  */
 export async function applyOnce(ctx: RunnerContext, values: StageValues, fileName: string, title: string): Promise<void> {
+  if (ctx.dryRun) {
+    ctx.reporter.info(`[dry run] ${title}\n  helm ${upgradeArgs(ctx.spec, fileName).join(' ')}\n  ${fileName}:\n${indent(stringify(toChartValues(values, ctx.spec.valuePaths)))}`);
+    return;
+  }
   try {
     await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => ctx.helm.upgrade(upgradeArgs(ctx.spec, file)));
   } catch (err) {

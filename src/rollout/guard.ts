@@ -8,7 +8,8 @@ import type { Lock } from './ports.js';
 export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
 
 /** withLock runs `work` holding the release's lease, and always gives the lease back. */
-export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock) => Promise<T>): Promise<T> {
+export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefined) => Promise<T>): Promise<T> {
+  if (ctx.dryRun) return work(undefined);
   const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
   try {
     return await work(lock);

@@ -74,12 +74,13 @@ export async function promoteLocked(ctx: RunnerContext, stored: StoredRecord, op
 
   let current = stored;
   const applied: number[] = [];
+  // Read once: after each stage the cluster is verified at that stage's values.
+  let observed = (await readObserved(ctx)) ?? stages[from - 1]!.values;
   for (const number of path.stages) {
     const stage = stages[number - 1]!;
     const title = `stage ${number} (${stage.name})`;
     current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined });
     try {
-      const observed = (await readObserved(ctx)) ?? stages[number - 2]!.values;
       const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
       current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` });
     } catch (err) {
@@ -93,6 +94,7 @@ export async function promoteLocked(ctx: RunnerContext, stored: StoredRecord, op
       }
       throw err;
     }
+    observed = stage.values;
     const done = number === stages.length;
     current = await saveRecord(ctx, current, { stage: number, target: undefined, phase: done ? 'completed' : 'in-progress' }, { action: 'promote', from: number - 1, to: number, result: 'ok' });
     applied.push(number);

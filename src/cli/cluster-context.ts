@@ -1,0 +1,65 @@
+// Builds the RunnerContext of a cluster command: validated config, helm found and recent enough,
+// the cluster reachable, and the adapters wired. The Kubernetes client is imported here, and only
+// commands that talk to a cluster import this file.
+import { loadConfig, type ConfigFlags } from '../config/load-config.js';
+import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
+import { checkHelmVersion } from '../helm/helm-version.js';
+import { helmReleases } from '../helm/helm-releases.js';
+import { connectKube, ConfigMapRecordStore, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects } from '../kube/index.js';
+import { actorName, holderIdentity } from '../io/identity.js';
+import { systemClock } from '../io/system-clock.js';
+import { privateValuesFiles } from '../io/values-files.js';
+import type { RunnerContext } from '../rollout/context.js';
+import type { ReleaseObjects } from '../rollout/ports.js';
+import { UnreachableError } from './errors.js';
+import { createReporter } from './progress.js';
+
+/** ClusterFlags are the flags every cluster command takes on top of the config flags. */
+export interface ClusterFlags extends ConfigFlags {
+  kubeconfig?: string;
+  context?: string;
+  helm?: string;
+  dryRun?: boolean;
+}
+
+function numberFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** buildClusterContext validates input first, then checks helm and the cluster; nothing is changed. */
+export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: RunnerContext; newTag?: string }> {
+  const config = loadConfig({ ...flags, kubeContext: flags.context ?? flags.kubeContext });
+  const binary = flags.helm ?? process.env.HELM_BIN ?? config.helmBinary ?? 'helm';
+  const kubeconfig = flags.kubeconfig ?? config.kubeconfig;
+  const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext });
+  const version = await runner.version().catch((err: Error) => {
+    throw new UnreachableError(`cannot run helm (${binary})`, [err.message, 'install helm 3.8+ or 4, or point --helm / HELM_BIN at it']);
+  });
+  const supported = checkHelmVersion(version);
+  if (!supported.ok) throw new UnreachableError(supported.reason);
+
+  const kube = await connectKube({ kubeconfig, context: config.spec.helm.kubeContext });
+  const { release, namespace } = config.spec;
+  const helm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
+  let objects: ReleaseObjects | undefined;
+  const actor = actorName();
+  const ctx: RunnerContext = {
+    spec: config.spec,
+    plan: config.plan,
+    helm,
+    records: new ConfigMapRecordStore(kube),
+    lock: new LeaseReleaseLock(kube),
+    reader: new KubeClusterReader(kube),
+    values: privateValuesFiles,
+    clock: systemClock,
+    reporter: createReporter(),
+    actor,
+    holder: holderIdentity(actor),
+    lockTtlSeconds: numberFromEnv('HELM_CANARY_LOCK_TTL_SECONDS', 60),
+    verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
+    dryRun: flags.dryRun ?? false,
+    objects: async () => (objects ??= discoverReleaseObjects(await helm.manifest(), release)),
+  };
+  return { ctx, newTag: config.newTag };
+}

@@ -1,0 +1,78 @@
+// The commands that talk to a cluster. Each builds the context (validating input before anything
+// else), runs one rollout operation, and prints the release's status afterwards.
+import { buildClusterContext, type ClusterFlags } from '../cluster-context.js';
+import { InputError } from '../errors.js';
+import { toCliError } from '../to-cli-error.js';
+import { renderStatusText } from '../render/status-text.js';
+import { deploy } from '../../rollout/deploy.js';
+import { start } from '../../rollout/start.js';
+import { promote } from '../../rollout/promote.js';
+import { rollback } from '../../rollout/rollback.js';
+import { readStatus } from '../../rollout/status.js';
+import type { RunnerContext } from '../../rollout/context.js';
+
+/** OutputFlags choose text or JSON on stdout. */
+export interface OutputFlags {
+  output?: 'text' | 'json';
+}
+
+async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void> {
+  if (ctx.dryRun) return;
+  const status = await readStatus(ctx);
+  process.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
+}
+
+async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>): Promise<void> {
+  try {
+    const { ctx, newTag } = await buildClusterContext(flags);
+    await work(ctx, newTag);
+  } catch (err) {
+    throw toCliError(err);
+  }
+}
+
+function parseStage(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`--to: must be a stage number (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+/** runDeploy is `helm-canary deploy --tag T`. */
+export function runDeploy(flags: ClusterFlags & OutputFlags & { tag: string; recover?: boolean }): Promise<void> {
+  return withContext({ ...flags, newTag: flags.tag }, async (ctx, tag) => {
+    await deploy(ctx, { tag: tag!, recover: flags.recover });
+    await printStatus(ctx, flags);
+  });
+}
+
+/** runStart is `helm-canary start --new-tag N`. */
+export function runStart(flags: ClusterFlags & OutputFlags & { recover?: boolean; force?: boolean; rollbackOnFailure?: boolean }): Promise<void> {
+  if (!flags.newTag) throw new InputError('start needs --new-tag');
+  return withContext(flags, async (ctx, newTag) => {
+    await start(ctx, { newTag: newTag!, recover: flags.recover, force: flags.force, rollbackOnFailure: flags.rollbackOnFailure });
+    await printStatus(ctx, flags);
+  });
+}
+
+/** runPromote is `helm-canary promote [--to STAGE]`. */
+export function runPromote(flags: ClusterFlags & OutputFlags & { to?: string; force?: boolean; recover?: boolean; rollbackOnFailure?: boolean }): Promise<void> {
+  const to = parseStage(flags.to);
+  return withContext(flags, async (ctx) => {
+    await promote(ctx, { to, force: flags.force, recover: flags.recover, rollbackOnFailure: flags.rollbackOnFailure });
+    await printStatus(ctx, flags);
+  });
+}
+
+/** runRollback is `helm-canary rollback`. */
+export function runRollback(flags: ClusterFlags & OutputFlags & { recover?: boolean }): Promise<void> {
+  return withContext(flags, async (ctx) => {
+    await rollback(ctx, { recover: flags.recover });
+    await printStatus(ctx, flags);
+  });
+}
+
+/** runStatus is `helm-canary status`. */
+export function runStatus(flags: ClusterFlags & OutputFlags): Promise<void> {
+  return withContext(flags, (ctx) => printStatus(ctx, flags));
+}

@@ -1,0 +1,25 @@
+// The human form of `status`: stage, both deployments, the live weights, the record, next moves.
+import type { ReleaseStatus, DeploymentStatus } from '../../rollout/status.js';
+
+function deploymentLine(role: string, d: DeploymentStatus): string {
+  if (!d.image) return `  ${role.padEnd(10)} ${d.name}: not found`;
+  return `  ${role.padEnd(10)} ${d.name}  ${d.image}  ready ${d.ready}/${d.desired}  weight ${d.weight ?? 0} %`;
+}
+
+/** renderStatusText renders a ReleaseStatus for people. */
+export function renderStatusText(s: ReleaseStatus): string {
+  const lines = [`Release ${s.release} in namespace ${s.namespace}`];
+  if (s.stage) lines.push(`  stage      ${s.stage.number} of ${s.stage.of}: ${s.stage.name} (${s.phase}; ${s.position})`);
+  else lines.push('  stage      no rollout recorded');
+  if (s.stableTag) lines.push(`  tags       stable ${s.stableTag} -> new ${s.newTag}`);
+  lines.push(deploymentLine('production', s.production), deploymentLine('canary', s.canary));
+  if (s.record) {
+    lines.push(`  started    ${s.record.startedAt} by ${s.record.startedBy} (plan ${s.record.plan})`);
+    lines.push(`  last move  ${s.record.lastTransitionAt}`);
+    if (s.record.lastError) lines.push(`  last error ${s.record.lastError}`);
+  }
+  if (s.helm) lines.push(`  helm       revision ${s.helm.revision}, ${s.helm.status}`);
+  if (s.lock) lines.push(`  locked by  ${s.lock.holder}${s.lock.expiresAt ? ` until ${s.lock.expiresAt}` : ''}`);
+  if (s.nextMoves.length) lines.push(`  next       ${s.nextMoves.join(' | ')}`);
+  return lines.join('\n');
+}
