@@ -78,7 +78,8 @@ function addClusterOptions(cmd: Command): Command {
 function addMutatingOptions(cmd: Command): Command {
   return addClusterOptions(cmd)
     .option('--dry-run', 'print the helm commands and values it would apply; change nothing')
-    .option('--recover', 'first clear a helm release left pending-upgrade/pending-install by an interrupted helm');
+    .option('--recover', 'first clear a helm release left pending-upgrade/pending-install by an interrupted helm')
+    .option('-y, --yes', 'ask nothing: run promotes through every stage; the other commands never ask, and accept it so pipelines can always pass it');
 }
 
 const cluster = () => import('./commands/cluster-commands.js');
@@ -108,6 +109,13 @@ addMutatingOptions(
 addMutatingOptions(
   program.command('rollback').description('return to the stable tag from any stage, in a safe order; exit 0 once verified'),
 ).action(async (opts) => (await cluster()).runRollback(opts));
+
+addMutatingOptions(
+  program.command('run').description('interactive rollout: start (or resume), then after each stage ask to promote, roll back or hold'),
+)
+  .option('--new-tag <tag>', 'image tag to release (not needed to resume)')
+  .option('--rollback-on-failure', 'roll back automatically when a stage fails')
+  .action(async (opts) => (await import('./commands/run-interactive.js')).runInteractive(opts));
 
 addClusterOptions(
   program.command('status').description("the release's stage, both deployments, live weights, the rollout record and next moves"),
