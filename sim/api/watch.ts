@@ -42,6 +42,8 @@ export function serveWatch(
   onEnd: () => void,
 ): () => void {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  // Headers go out now: a watch with nothing to report yet must still answer 200 at once.
+  res.flushHeaders();
   const send = (type: string, object: KubeObject) => {
     res.write(JSON.stringify({ type, object }) + '\n');
   };
