@@ -47,6 +47,25 @@ export async function makeHelm(version: 3 | 4, kubeconfigPath: string): Promise<
     });
 }
 
+/** DEPLOYMENT_TEMPLATE is a Deployment with two containers, its tag and replicas from values. */
+export const DEPLOYMENT_TEMPLATE = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {{ .Values.replicas | default 2 }}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: "app:{{ .Values.tag | default "1" }}"
+          env: [{name: A, value: "1"}]
+        - name: proxy
+          image: proxy:1
+`;
+
 /** writeChart writes a throwaway chart with a ConfigMap, a Service and a v1beta1 VirtualService. */
 export async function writeChart(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sim-chart-'));
