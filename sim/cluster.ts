@@ -2,12 +2,13 @@
 // It wires the object store, the API server, a kubeconfig and the controllers together, and
 // tears all of it down in stop(). Controllers are pluggable: each is a factory receiving the
 // store, the faults and the options, returning something to stop.
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiServer } from './api/server.js';
 import type { RequestLog } from './api/request-log.js';
+import { startControllers } from './controllers/index.js';
+import type { ControllerOptions } from './controllers/index.js';
+import type { Traffic } from './mesh/index.js';
 import { Faults } from './faults.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -30,9 +31,9 @@ export interface ControllerHandle {
 /** ControllerFactory starts one controller. */
 export type ControllerFactory = (ctx: ControllerContext) => ControllerHandle | Promise<ControllerHandle>;
 
-/** ClusterOptions configure startCluster; controllers may read further fields of their own. */
-export interface ClusterOptions {
-  /** Controllers to run instead of the default set (sim/controllers/index.ts); [] runs none. */
+/** ClusterOptions configure startCluster; the controllers' knobs (ControllerOptions) ride along. */
+export interface ClusterOptions extends ControllerOptions {
+  /** Controllers to run instead of the default set (sim/controllers/index.ts startControllers); [] runs none. */
   controllers?: ControllerFactory[];
   /** Fault rules shared with the caller; a fresh Faults when absent. */
   faults?: Faults;
@@ -56,23 +57,13 @@ export interface Cluster {
   requests: RequestLog;
   server: ApiServer;
   controllers: ControllerHandle[];
+  /** The mesh model, from the default controllers; undefined when they are not running. */
+  traffic?: Traffic;
   /** createNamespace creates a namespace (no error when it exists) and returns it. */
   createNamespace(name: string): KubeObject;
   /** stop ends watches, closes the server, stops controllers, removes the temp kubeconfig. */
   stop(): Promise<void>;
   [extension: string]: unknown;
-}
-
-// The default controllers live in sim/controllers/index.ts, written alongside; when it is
-// absent the cluster runs with none. Loaded by URL so this file compiles without it.
-async function defaultControllers(): Promise<ControllerFactory[]> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = ['controllers/index.ts', 'controllers/index.js'];
-  if (!candidates.some((c) => existsSync(`${here}/${c}`))) return [];
-  const mod = (await import(new URL('./controllers/index.js', import.meta.url).href)) as {
-    startControllers?: (ctx: ControllerContext) => ControllerHandle | Promise<ControllerHandle>;
-  };
-  return mod.startControllers ? [mod.startControllers] : [];
 }
 
 /** startCluster starts a simulated cluster; always `stop()` it. */
@@ -97,7 +88,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (ownsKubeconfigDir) await rm(dirname(kubeconfigPath), { recursive: true, force: true });
   };
   try {
-    const factories = options.controllers ?? (await defaultControllers());
+    const factories: ControllerFactory[] = options.controllers ?? [
+      (ctx) => {
+        const running = startControllers(ctx);
+        return { traffic: running.traffic, stop: () => running.stop() };
+      },
+    ];
     for (const factory of factories) {
       const handle = await factory({ store, faults, options });
       controllers.push(handle);

@@ -15,7 +15,7 @@ describe('simulated API server', () => {
     const res = await fetch(`${cluster.url}${path}${query}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': contentType },
-      body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as JsonMap, contentType: res.headers.get('content-type') };
   };
