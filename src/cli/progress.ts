@@ -1,7 +1,9 @@
 // Progress while helm runs: on a terminal, one step line with a spinner and the elapsed time;
-// elsewhere (CI, pipes), plain lines that read well in a log. Always on stderr, so stdout stays
-// clean for --output json.
+// elsewhere (CI, pipes), plain lines that read well in a log. In GitHub Actions and Azure
+// Pipelines each step is a collapsible log group and warnings are annotations. Always on
+// stderr, so stdout stays clean for --output json.
 import type { Reporter } from '../rollout/ports.js';
+import { detectCi, groupEnd, groupStart, warningAnnotation } from '../ci/index.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -9,30 +11,45 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** createReporter picks the terminal or the plain form for `stream`. */
+/** createReporter picks the terminal, the CI or the plain form for `stream`. */
 export function createReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Reporter {
-  const interactive = Boolean(stream.isTTY) && !env.CI;
+  const ci = detectCi(env);
+  const interactive = Boolean(stream.isTTY) && !env.CI && !ci;
   const write = (line: string) => stream.write(`${line}\n`);
+  // CI logs cannot nest groups: only the outermost running task opens one.
+  let openGroups = 0;
   return {
     info: (message) => write(message),
-    warn: (message) => write(`warning: ${message}`),
+    warn: (message) => write(ci ? warningAnnotation(ci, message) : `warning: ${message}`),
     task(label) {
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
+      const grouped = ci !== undefined && openGroups === 0;
       if (interactive) {
         let frame = 0;
         const draw = () => stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds(Date.now() - started)}`);
         draw();
         timer = setInterval(draw, 100);
         timer.unref();
+      } else if (grouped) {
+        openGroups++;
+        write(groupStart(ci, label));
       } else {
         write(`... ${label}`);
       }
+      let ended = false;
       const end = (mark: string, message?: string) => {
+        if (ended) return;
+        ended = true;
         if (timer) clearInterval(timer);
         const text = `${mark} ${label} (${seconds(Date.now() - started)})${message ? `: ${message}` : ''}`;
         if (interactive) stream.write(`\r\x1b[2K${text}\n`);
-        else write(text);
+        else if (grouped) {
+          // The result goes after the group, so it shows while the group is collapsed.
+          write(groupEnd(ci));
+          openGroups--;
+          write(text);
+        } else write(text);
       };
       return { done: (m) => end(interactive ? '✔' : 'done', m), fail: (m) => end(interactive ? '✖' : 'FAILED', m) };
     },

@@ -19,6 +19,7 @@ export interface OutputFlags {
 async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void> {
   if (ctx.dryRun) return;
   const status = await readStatus(ctx);
+  (await import('../../ci/publish.js')).publishOutputs(status, { json: flags.output === 'json' });
   process.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
 }
 
