@@ -15,6 +15,7 @@ type JsonMap = Record<string, any>;
 describe('helm and Deployments', { skip: !helmAvailable() && 'run `npm run helm:setup` first' }, () => {
   let cluster: Cluster;
   let chart: string;
+  const homes: string[] = [];
   before(async () => {
     cluster = await startCluster({ controllers: [] });
     chart = await writeChart();
@@ -23,12 +24,14 @@ describe('helm and Deployments', { skip: !helmAvailable() && 'run `npm run helm:
   after(async () => {
     await cluster.stop();
     await rm(chart, { recursive: true, force: true });
+    for (const home of homes) await rm(home, { recursive: true, force: true });
   });
   const deployment = (ns: string) => cluster.store.get(KINDS.deployment, ns, 'web')!;
   const images = (ns: string) => ((deployment(ns).spec as JsonMap).template.spec.containers as JsonMap[]).map((c) => c.image);
 
   it('helm 3 upgrades a Deployment with a strategic merge patch', async () => {
     const helm = await makeHelm(3, cluster.kubeconfigPath);
+    homes.push(helm.home);
     const base = ['upgrade', '--install', '--create-namespace', '-n', 'h3', 'rel', chart];
     assert.equal((await helm(base)).code, 0);
     cluster.requests.clear();
@@ -42,6 +45,7 @@ describe('helm and Deployments', { skip: !helmAvailable() && 'run `npm run helm:
 
   it('helm 4 applies server-side and reports a conflict with another field manager', async () => {
     const helm = await makeHelm(4, cluster.kubeconfigPath);
+    homes.push(helm.home);
     const base = ['upgrade', '--install', '--create-namespace', '-n', 'h4', 'rel', chart];
     assert.equal((await helm(base)).code, 0);
     let result = await helm([...base, '--set', 'tag=2']);

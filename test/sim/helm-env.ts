@@ -27,8 +27,11 @@ export interface HelmResult {
   stderr: string;
 }
 
+/** HelmRunner runs one helm command; `home` is its private HOME, for the caller to remove. */
+export type HelmRunner = ((args: string[]) => Promise<HelmResult>) & { home: string };
+
 /** makeHelm returns a runner bound to one helm version, kubeconfig and private home. */
-export async function makeHelm(version: 3 | 4, kubeconfigPath: string): Promise<(args: string[]) => Promise<HelmResult>> {
+export async function makeHelm(version: 3 | 4, kubeconfigPath: string): Promise<HelmRunner> {
   const home = await mkdtemp(join(tmpdir(), `helm${version}-home-`));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -38,13 +41,14 @@ export async function makeHelm(version: 3 | 4, kubeconfigPath: string): Promise<
     HELM_CONFIG_HOME: join(home, 'config'),
     HELM_DATA_HOME: join(home, 'data'),
   };
-  return (args) =>
-    new Promise((resolve) => {
+  const run = (args: string[]) =>
+    new Promise<HelmResult>((resolve) => {
       execFile(helmBinary(version), args, { env, timeout: 60_000 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
       });
     });
+  return Object.assign(run, { home });
 }
 
 /** DEPLOYMENT_TEMPLATE is a Deployment with two containers, its tag and replicas from values. */

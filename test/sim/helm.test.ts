@@ -7,6 +7,7 @@ import { startCluster } from '../../sim/cluster.js';
 import type { Cluster } from '../../sim/cluster.js';
 import { KINDS } from '../../sim/store/resources.js';
 import { helmAvailable, makeHelm, writeChart } from './helm-env.js';
+import type { HelmRunner } from './helm-env.js';
 
 type JsonMap = Record<string, any>;
 
@@ -14,7 +15,7 @@ for (const version of [3, 4] as const) {
   describe(`helm ${version} against the simulated cluster`, { skip: !helmAvailable() && 'run `npm run helm:setup` first' }, () => {
     let cluster: Cluster;
     let chart: string;
-    let helm: Awaited<ReturnType<typeof makeHelm>>;
+    let helm: HelmRunner;
     const ns = `helm${version}`;
 
     before(async () => {
@@ -25,6 +26,7 @@ for (const version of [3, 4] as const) {
     after(async () => {
       await cluster.stop();
       await rm(chart, { recursive: true, force: true });
+      await rm(helm.home, { recursive: true, force: true });
     });
 
     const run = async (args: string[]) => {
