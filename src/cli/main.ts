@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { reportError } from './report-error.js';
 import { PLAN_OUTPUTS } from './commands/plan-outputs.js';
 import { packageVersion } from '../config/package-root.js';
+import { registerPipelineCommand } from './commands/pipeline-command.js';
 
 const program = new Command();
 
@@ -120,6 +121,8 @@ addMutatingOptions(
 addClusterOptions(
   program.command('status').description("the release's stage, both deployments, live weights, the rollout record and next moves"),
 ).action(async (opts) => (await cluster()).runStatus(opts));
+
+registerPipelineCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {
