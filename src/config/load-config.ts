@@ -21,6 +21,8 @@ export interface ConfigFlags {
   repository?: string;
   stableTag?: string;
   newTag?: string;
+  /** deploy's --tag: validated like --new-tag, reported under its own name. */
+  tag?: string;
   replicas?: string;
   steps?: string;
   plan?: string;
@@ -153,7 +155,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
 
   // The checks below run even when the schema failed, on whatever parts are usable, so one run
   // lists every problem.
-  const newTag = checkTag(flags.newTag, 'new-tag', problems);
+  const newTag = flags.tag !== undefined ? checkTag(flags.tag, 'tag', problems) : checkTag(flags.newTag, 'new-tag', problems);
   const rawStable = (merged.image as { stableTag?: unknown } | undefined)?.stableTag;
   const stableTag = parsed.success ? parsed.data.image.stableTag : rawStable === undefined ? undefined : String(rawStable);
   if (newTag !== undefined && stableTag !== undefined && newTag === stableTag) {

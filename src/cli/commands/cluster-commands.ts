@@ -41,7 +41,7 @@ function parseStage(value: string | undefined): number | undefined {
 
 /** runDeploy is `helm-canary deploy --tag T`. */
 export function runDeploy(flags: ClusterFlags & OutputFlags & { tag: string; recover?: boolean }): Promise<void> {
-  return withContext({ ...flags, newTag: flags.tag }, async (ctx, tag) => {
+  return withContext(flags, async (ctx, tag) => {
     await deploy(ctx, { tag: tag!, recover: flags.recover });
     await printStatus(ctx, flags);
   });

@@ -1,0 +1,126 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { KINDS } from '../../sim/store/resources.js';
+import { cliPath } from '../helpers/run-cli.js';
+import { givenCluster, stageShape, HELM_MAJORS, REPOSITORY, type Env } from '../helpers/e2e.js';
+
+// Helm's release history, read from its storage Secrets: a command that fails on input must add none.
+function helmRevisions(env: Env): number {
+  return env.cluster.store.list(KINDS.secret, env.namespace).filter((s) => s.metadata.labels?.owner === 'helm').length;
+}
+function recordExists(env: Env): boolean {
+  return env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) !== undefined;
+}
+
+describe('bad input: one message, the documented exit code, nothing applied', () => {
+  let env: Env;
+  before(async () => {
+    env = await givenCluster(4);
+  });
+  after(() => env.stop());
+
+  const cases: { name: string; args: string[]; code: number; message: RegExp; setup?: (env: Env) => void; extraEnv?: Record<string, string> }[] = [
+    { name: 'start of an unknown release', args: ['start', '--new-tag', '2.0'], code: 2, message: /release productpage not found in namespace shop[\s\S]*helm-canary deploy --tag/ },
+    { name: 'promote with no rollout in progress', args: ['promote'], code: 4, message: /no rollout of productpage is in progress/ },
+    { name: 'rollback with no rollout ever started', args: ['rollback'], code: 4, message: /nothing to roll back/ },
+    { name: 'status of an unknown release', args: ['status'], code: 2, message: /release productpage not found/ },
+    { name: 'a chart path that does not exist', args: ['deploy', '--tag', '1.0', '--chart', './nope'], code: 2, message: /chart: .*nope does not exist/ },
+    { name: 'a release name that is not a Kubernetes name', args: ['deploy', '--tag', '1.0', '--release', 'Product_Page'], code: 2, message: /release: must be a valid Kubernetes name/ },
+    { name: 'an invalid image tag', args: ['deploy', '--tag', 'v1 beta'], code: 2, message: /--tag: must be a valid image tag.*\(got "v1 beta"\)/ },
+    { name: 'a values file that does not parse', args: ['deploy', '--tag', '1.0', '--values', 'broken.yaml'], code: 2, message: /valuesFiles\[0\]: .*broken\.yaml is not valid YAML/, setup: (e) => writeFileSync(join(e.dir, 'broken.yaml'), 'a: [1, 2\n') },
+    { name: 'a malformed config', args: ['deploy', '--tag', '1.0', '-f', 'bad.yaml'], code: 2, message: /replicas: must be at least 1[\s\S]*plan\.steps\[1\]: must be a whole number between 1 and 100 \(got 120\)/, setup: (e) => writeFileSync(join(e.dir, 'bad.yaml'), `release: productpage\nchart: ${join(e.dir, '..')}\nimage: {repository: ${REPOSITORY}}\nreplicas: 0\nplan: {steps: [10, 120]}\n`) },
+    { name: 'a kubeconfig that does not exist', args: ['deploy', '--tag', '1.0', '--kubeconfig', 'missing-kubeconfig'], code: 2, message: /missing-kubeconfig/ },
+    { name: 'an unreachable cluster', args: ['deploy', '--tag', '1.0'], code: 3, message: /cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:1/, setup: (e) => writeFileSync(join(e.dir, 'closed.kubeconfig'), `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: secret-token-value}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`), extraEnv: { KUBECONFIG: 'closed.kubeconfig' } },
+    { name: 'helm missing', args: ['deploy', '--tag', '1.0', '--helm', '/nonexistent/helm'], code: 3, message: /cannot run helm \(\/nonexistent\/helm\)/ },
+    { name: 'an unknown flag', args: ['deploy', '--tag', '1.0', '--bogus'], code: 2, message: /unknown option '--bogus'/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      c.setup?.(env);
+      const before = helmRevisions(env);
+      const r = await env.cli(c.args, c.extraEnv);
+      assert.equal(r.exitCode, c.code, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stderr, c.message);
+      assert.doesNotMatch(r.stderr, /at .*\.js:\d+|secret-token-value/, 'no stack trace, no credentials');
+      assert.equal(helmRevisions(env), before, 'no helm upgrade ran');
+      assert.equal(recordExists(env), false, 'no record written');
+    });
+  }
+
+  it('refuses a new tag equal to the stable tag, and --to a stage behind the current one', async () => {
+    assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
+    const same = await env.cli(['start', '--new-tag', '1.0']);
+    assert.equal(same.exitCode, 2);
+    assert.match(same.stderr, /the new tag 1\.0 is already the stable tag/);
+    assert.equal(recordExists(env), false);
+    assert.equal((await env.cli(['start', '--new-tag', '2.0'])).exitCode, 0);
+    assert.equal((await env.cli(['promote', '--to', '4'])).exitCode, 0);
+    const revisions = helmRevisions(env);
+    const behind = await env.cli(['promote', '--to', '3']);
+    assert.equal(behind.exitCode, 2);
+    assert.match(behind.stderr, /stage 3 is behind the current stage 4; use rollback/);
+    assert.equal(helmRevisions(env), revisions);
+    const started = await env.cli(['start', '--new-tag', '3.0']);
+    assert.equal(started.exitCode, 4);
+    assert.match(started.stderr, /already in progress: 1\.0 -> 2\.0, stage 4/);
+    const deploy = await env.cli(['deploy', '--tag', '3.0']);
+    assert.equal(deploy.exitCode, 4);
+    assert.match(deploy.stderr, /deploy is refused/);
+  });
+
+  it('prints the helm commands and values with --dry-run and changes nothing', async () => {
+    const revisions = helmRevisions(env);
+    const r = await env.cli(['promote', '--dry-run']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /\[dry run\] stage 5 \(production updated\)/);
+    assert.match(r.stderr, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --wait --timeout 20s/);
+    assert.match(r.stderr, /productionDeployment:\n\s+image:\n\s+repository: acr\.io\/bookinfo\/productpage\n\s+tag: "2\.0"/);
+    assert.equal(helmRevisions(env), revisions);
+    assert.equal(env.observe().record!.stage, 4);
+    assert.equal(env.observe().record!.phase, 'in-progress');
+    assert.equal((await env.cli(['rollback'])).exitCode, 0);
+  });
+});
+
+for (const helm of HELM_MAJORS) {
+  describe(`a helm release left pending by an interrupted helm, helm ${helm}`, () => {
+    let env: Env;
+    before(async () => {
+      env = await givenCluster(helm, { config: { helm: { timeout: '30s' } } });
+      assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
+    });
+    after(() => env.stop());
+
+    it('is detected with the command that clears it, and --recover clears it', async () => {
+      env.cluster.faults.setImageBehaviour(`${REPOSITORY}:slow`, 'never-ready');
+      // Kill the tool and its helm (one process group) while helm waits: helm leaves pending-upgrade.
+      const child = execa(process.execPath, [cliPath, 'start', '--new-tag', 'slow'], { cwd: env.dir, env: { ...env.env, HELM_CANARY_LOCK_TTL_SECONDS: '2' }, detached: true, reject: false });
+      const pending = () => env.cluster.store.list(KINDS.secret, env.namespace).some((s) => s.metadata.labels?.status === 'pending-upgrade');
+      for (let i = 0; i < 400 && !pending(); i++) await sleep(25);
+      assert.ok(pending(), 'helm reached pending-upgrade');
+      process.kill(-child.pid!, 'SIGKILL');
+      await child;
+
+      // the killed run's lease stays live until it expires (2 s here)
+      let r = await env.cli(['rollback']);
+      for (let i = 0; i < 120 && /locked by/.test(r.stderr); i++) {
+        await sleep(250);
+        r = await env.cli(['rollback']);
+      }
+      assert.equal(r.exitCode, 4, r.stderr);
+      assert.match(r.stderr, /stuck in pending-upgrade/);
+      assert.match(r.stderr, /clear it with: helm rollback productpage 1 --namespace shop/);
+      assert.match(r.stderr, /--recover/);
+
+      const recovered = await env.cli(['rollback', '--recover']);
+      assert.equal(recovered.exitCode, 0, recovered.stderr);
+      assert.equal(stageShape(env.observe()), 'P 1.0/2/100 C 1.0/0/0');
+      const status = JSON.parse((await env.cli(['status', '-o', 'json'])).stdout);
+      assert.equal(status.helm.status, 'deployed');
+    });
+  });
+}
