@@ -29,6 +29,9 @@ async function loadInput(flags: PipelineFlags) {
     import('../../config/package-root.js'),
     import('../errors.js'),
   ]);
+  const { existsSync } = await import('node:fs');
+  // Checked before validating: without a file every field would be reported missing instead.
+  if (!flags.file && !existsSync(DEFAULT_CONFIG_FILE)) throw new InputError(`a pipeline needs a config file to commit with it: write ${DEFAULT_CONFIG_FILE} or pass -f FILE`);
   const config = loadConfig({ file: flags.file });
   if (!config.source) throw new InputError(`a pipeline needs a config file to commit with it: write ${DEFAULT_CONFIG_FILE} or pass -f FILE`);
   const input = pipelineInput(config, process.cwd(), flags.toolVersion ?? packageVersion());
