@@ -24,6 +24,7 @@ export type PodBehaviour = 'ready' | 'never-ready' | 'crash-loop';
 export class Faults {
   private apiRules: ApiFaultRule[] = [];
   private imageBehaviour = new Map<string, PodBehaviour>();
+  private imageReadyDelay = new Map<string, number>();
 
   /** failRequests adds a rule; the newest matching rule wins. */
   failRequests(rule: ApiFaultRule): void {
@@ -35,9 +36,15 @@ export class Faults {
     this.imageBehaviour.set(image, behaviour);
   }
 
+  /** setImageReadyDelay makes pods of `image` (repo:tag) take `ms` to become ready, instead of the cluster's podReadyDelayMs. */
+  setImageReadyDelay(image: string, ms: number): void {
+    this.imageReadyDelay.set(image, Math.max(0, ms));
+  }
+
   clear(): void {
     this.apiRules = [];
     this.imageBehaviour.clear();
+    this.imageReadyDelay.clear();
   }
 
   apiFault(method: string, path: string): ApiFault | undefined {
@@ -47,6 +54,15 @@ export class Faults {
       this.apiRules = this.apiRules.filter((r) => r !== rule);
     }
     return { status: rule.status, delayMs: rule.delayMs, drop: rule.drop };
+  }
+
+  /** podReadyDelay is the start-up time set for the first of `images` that has one, if any. */
+  podReadyDelay(images: string[]): number | undefined {
+    for (const image of images) {
+      const ms = this.imageReadyDelay.get(image);
+      if (ms !== undefined) return ms;
+    }
+    return undefined;
   }
 
   podBehaviour(images: string[]): PodBehaviour {

@@ -63,7 +63,8 @@ export class Kubelet {
       this.lives.set(uid, life);
       if (!isTerminating(pod) && !podIsReady(pod) && statusOf(pod).phase !== 'Running') {
         const l = life;
-        this.schedule(l, this.options.podReadyDelayMs, () => this.start(l));
+        const delay = this.faults.podReadyDelay(containerImages(specOf(pod))) ?? this.options.podReadyDelayMs;
+        this.schedule(l, delay, () => this.start(l));
       }
     }
     if (isTerminating(pod) && !life.terminating) {

@@ -326,3 +326,17 @@ describe('Deployment controller rollouts', () => {
     assert.equal(clock.pending(), 0);
   });
 });
+
+describe('kubelet faults', () => {
+  it('a per-image ready delay overrides podReadyDelayMs', async () => {
+    const { clock, store, faults } = givenCluster({ podReadyDelayMs: 100 });
+    faults.setImageReadyDelay('repo/web:slow', 5000);
+    store.create(KINDS.deployment, deployment({ replicas: 1, image: 'repo/web:slow' }));
+    store.create(KINDS.deployment, deployment({ replicas: 1, name: 'fast' }));
+    await clock.advance(100);
+    assert.equal(kstatusCurrent(getDeployment(store, 'fast')), true);
+    assert.equal(kstatusCurrent(getDeployment(store)), false);
+    await clock.advance(4900);
+    assert.equal(kstatusCurrent(getDeployment(store)), true);
+  });
+});
