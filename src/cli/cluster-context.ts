@@ -63,3 +63,23 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   };
   return { ctx, newTag: config.newTag };
 }
+
+/** buildReadContext connects to the cluster for namespace-wide reads (status --all): no release config needed. */
+export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string; records: ConfigMapRecordStore; reader: KubeClusterReader; lock: LeaseReleaseLock }> {
+  let namespace = flags.namespace;
+  let kubeconfig = flags.kubeconfig;
+  let context = flags.context;
+  if (!namespace || !kubeconfig) {
+    // A canary.yaml, when there is one, may name them; without one the flags or defaults serve.
+    try {
+      const config = loadConfig(flags);
+      namespace ??= config.spec.namespace;
+      kubeconfig ??= config.kubeconfig;
+      context ??= config.spec.helm.kubeContext;
+    } catch {
+      // no usable config: fine for a namespace-wide read
+    }
+  }
+  const kube = await connectKube({ kubeconfig, context });
+  return { namespace: namespace ?? 'default', records: new ConfigMapRecordStore(kube), reader: new KubeClusterReader(kube), lock: new LeaseReleaseLock(kube) };
+}

@@ -120,7 +120,9 @@ addMutatingOptions(
 
 addClusterOptions(
   program.command('status').description("the release's stage, both deployments, live weights, the rollout record and next moves"),
-).action(async (opts) => (await cluster()).runStatus(opts));
+)
+  .option('--all', 'every release with a rollout record in the namespace (no config needed)')
+  .action(async (opts) => (await cluster()).runStatus(opts));
 
 registerPipelineCommand(program);
 

@@ -44,6 +44,8 @@ export interface RolloutRecord {
   /** Deployments that carried traffic before the last weight change. */
   recentlyRouted?: DeploymentRole[];
   lastError?: string;
+  /** The release's objects as found at start, so status --all needs no helm call per release. */
+  objects?: ReleaseObjects;
   history: HistoryEntry[];
 }
 

@@ -29,6 +29,11 @@ export interface PromoteResult {
 export function promote(ctx: RunnerContext, options: PromoteOptions): Promise<PromoteResult> {
   return withLock(ctx, async () => {
     const stored = await ctx.records.read(ctx.spec.namespace, ctx.spec.release);
+    if (stored?.record.phase === 'completed' && options.to === stored.record.stage) {
+      // The last pipeline job re-run after it succeeded.
+      ctx.reporter.info(`${ctx.spec.release} already completed its rollout at stage ${options.to}: nothing to apply`);
+      return { stored, stages: stagesOf(ctx, stored.record), applied: [] };
+    }
     if (!stored || !isActive(stored.record)) {
       const why = stored ? `the last rollout ${stored.record.phase === 'completed' ? 'completed' : 'was rolled back'}` : 'there is no rollout record';
       throw new BlockedError(`no rollout of ${ctx.spec.release} is in progress in namespace ${ctx.spec.namespace} (${why})`, ['start one with: helm-canary start --new-tag TAG']);
@@ -68,7 +73,12 @@ export async function promoteLocked(ctx: RunnerContext, stored: StoredRecord, op
   const stages = stagesOf(ctx, stored.record);
   const { stage: from, resuming } = await currentStage(ctx, stored, stages, options.force ?? false);
   const target = options.to ?? (resuming ?? from + 1);
-  if (from === stages.length) throw new BlockedError(`the rollout of ${ctx.spec.release} is complete (stage ${from}, ${stages[from - 1]!.name}): nothing to promote`);
+  if (from === stages.length && options.to !== from) throw new BlockedError(`the rollout of ${ctx.spec.release} is complete (stage ${from}, ${stages[from - 1]!.name}): nothing to promote`);
+  if (options.to !== undefined && target === from && !resuming) {
+    // A pipeline job re-run after it succeeded: nothing to do, and not an error.
+    ctx.reporter.info(`${ctx.spec.release} is already at stage ${from} (${stages[from - 1]!.name}): nothing to apply`);
+    return { stored, stages, applied: [] };
+  }
   const path = promotionPath(from, target, stages.length);
   if ('refused' in path) throw new InputError(`cannot promote to stage ${target}: ${path.refused}`);
 

@@ -1,7 +1,7 @@
 // rollback: from any stage, or any state an interrupted command left, back to the stable values,
 // in the engine's safe order; done only when the cluster is verified at stable.
 import { planTransition } from '../engine/index.js';
-import { BlockedError, StageFailedError } from '../cli/errors.js';
+import { StageFailedError } from '../cli/errors.js';
 import { readObserved, runApplies, verifyApplied } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
@@ -14,10 +14,14 @@ export interface RollbackOptions {
 }
 
 /** rollback runs `rollback` holding the release's lease. */
-export function rollback(ctx: RunnerContext, options: RollbackOptions): Promise<StoredRecord> {
+export function rollback(ctx: RunnerContext, options: RollbackOptions): Promise<StoredRecord | undefined> {
   return withLock(ctx, async () => {
     const stored = await ctx.records.read(ctx.spec.namespace, ctx.spec.release);
-    if (!stored) throw new BlockedError(`no rollout of ${ctx.spec.release} was ever started in namespace ${ctx.spec.namespace}: nothing to roll back`);
+    if (!stored) {
+      // A pipeline's rollback job after a rejected first approval lands here: nothing was changed.
+      ctx.reporter.info(`no rollout of ${ctx.spec.release} was ever started in namespace ${ctx.spec.namespace}: nothing to roll back`);
+      return undefined;
+    }
     if (stored.record.phase === 'rolled-back') {
       ctx.reporter.info(`${ctx.spec.release} was already rolled back to ${stored.record.stableTag}`);
       return stored;

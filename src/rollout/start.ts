@@ -54,7 +54,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
         'bring it to stable with: helm-canary deploy --tag ' + stableTag,
       ]);
     }
-    const record = newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan);
+    const record = { ...newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan), objects: await ctx.objects() };
     const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });
     ctx.reporter.info(`rollout of ${release} recorded: ${stableTag} -> ${options.newTag} (plan ${ctx.plan.name})`);
     if (options.recordOnly) return undefined;

@@ -1,9 +1,9 @@
 // status: the release's stage, both deployments, the live weights, the rollout record and the
 // next legal moves. Reads only; works from any machine with cluster access.
-import { identifyPosition, legalMoves, type Move } from '../engine/index.js';
+import { identifyPosition, legalMoves, planStages, type Move } from '../engine/index.js';
 import { InputError } from '../cli/errors.js';
-import { stagesOf, type RunnerContext } from './context.js';
-import { liveToValues, type DeploymentState, type HelmReleaseStatus, type LockHolder, type RolloutPhase } from './ports.js';
+import { planOf, type RunnerContext } from './context.js';
+import { liveToValues, type DeploymentState, type HelmReleaseStatus, type LiveState, type LockHolder, type ReleaseObjects, type RolloutPhase, type RolloutRecord } from './ports.js';
 
 /** DeploymentStatus is one deployment in status output. */
 export interface DeploymentStatus {
@@ -42,6 +42,17 @@ function describeMove(move: Move, names: string[]): string {
   return move.kind === 'promote' ? `promote to stage ${move.to} (${names[move.to - 1]})` : 'rollback';
 }
 
+/** StatusInputs is everything a status is computed from, read by the caller. */
+export interface StatusInputs {
+  release: string;
+  namespace: string;
+  record?: RolloutRecord;
+  helmStatus?: HelmReleaseStatus;
+  lock?: LockHolder;
+  objects: ReleaseObjects;
+  live: LiveState;
+}
+
 /** readStatus gathers the status of the configured release. */
 export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
   const { release, namespace } = ctx.spec;
@@ -53,13 +64,18 @@ export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
   if (!helmStatus && !stored) throw new InputError(`release ${release} not found in namespace ${namespace}`, ['install it with: helm-canary deploy --tag TAG']);
   const objects = await ctx.objects();
   const live = await ctx.reader.readLive(namespace, objects);
+  return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live });
+}
+
+/** buildStatus computes a release's status from what was read; no I/O. */
+export function buildStatus(inputs: StatusInputs): ReleaseStatus {
+  const { release, namespace, record, helmStatus, lock, objects, live } = inputs;
   const observed = liveToValues(live, objects);
-  const record = stored?.record;
   let stage: ReleaseStatus['stage'] = null;
   let position = 'no rollout recorded';
   let nextMoves: string[] = [];
   if (record) {
-    const stages = stagesOf(ctx, record);
+    const stages = planStages(record, planOf(record));
     const names = stages.map((s) => s.name);
     const found = observed ? identifyPosition(stages, observed, record.target ?? record.stage) : ({ kind: 'unknown' } as const);
     const at = found.kind === 'stage' ? found.stage : record.stage;

@@ -26,7 +26,6 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
   const cases: { name: string; args: string[]; code: number; message: RegExp; setup?: (env: Env) => void; extraEnv?: Record<string, string> }[] = [
     { name: 'start of an unknown release', args: ['start', '--new-tag', '2.0'], code: 2, message: /release productpage not found in namespace shop[\s\S]*helm-canary deploy --tag/ },
     { name: 'promote with no rollout in progress', args: ['promote'], code: 4, message: /no rollout of productpage is in progress/ },
-    { name: 'rollback with no rollout ever started', args: ['rollback'], code: 4, message: /nothing to roll back/ },
     { name: 'status of an unknown release', args: ['status'], code: 2, message: /release productpage not found/ },
     { name: 'a chart path that does not exist', args: ['deploy', '--tag', '1.0', '--chart', './nope'], code: 2, message: /chart: .*nope does not exist/ },
     { name: 'a release name that is not a Kubernetes name', args: ['deploy', '--tag', '1.0', '--release', 'Product_Page'], code: 2, message: /release: must be a valid Kubernetes name/ },
@@ -50,6 +49,16 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
       assert.equal(recordExists(env), false, 'no record written');
     });
   }
+
+  it('rollback with no rollout ever started does nothing and says so (exit 0, for pipeline rollback jobs)', async () => {
+    assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
+    const revisions = helmRevisions(env);
+    const r = await env.cli(['rollback']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /no rollout of productpage was ever started in namespace shop: nothing to roll back/);
+    assert.equal(helmRevisions(env), revisions);
+    assert.equal(recordExists(env), false);
+  });
 
   it('refuses a new tag equal to the stable tag, and --to a stage behind the current one', async () => {
     assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);

@@ -1,9 +1,10 @@
 // The commands that talk to a cluster. Each builds the context (validating input before anything
 // else), runs one rollout operation, and prints the release's status afterwards.
-import { buildClusterContext, type ClusterFlags } from '../cluster-context.js';
+import { buildClusterContext, buildReadContext, type ClusterFlags } from '../cluster-context.js';
+import { readAllStatuses } from '../../rollout/status-all.js';
 import { InputError } from '../errors.js';
 import { toCliError } from '../to-cli-error.js';
-import { renderStatusText } from '../render/status-text.js';
+import { renderStatusTable, renderStatusText } from '../render/status-text.js';
 import { deploy } from '../../rollout/deploy.js';
 import { start } from '../../rollout/start.js';
 import { promote } from '../../rollout/promote.js';
@@ -73,7 +74,14 @@ export function runRollback(flags: ClusterFlags & OutputFlags & { recover?: bool
   });
 }
 
-/** runStatus is `helm-canary status`. */
-export function runStatus(flags: ClusterFlags & OutputFlags): Promise<void> {
-  return withContext(flags, (ctx) => printStatus(ctx, flags));
+/** runStatus is `helm-canary status`, or with --all every recorded release of the namespace. */
+export async function runStatus(flags: ClusterFlags & OutputFlags & { all?: boolean }): Promise<void> {
+  if (!flags.all) return withContext(flags, (ctx) => printStatus(ctx, flags));
+  try {
+    const { namespace, ...deps } = await buildReadContext(flags);
+    const statuses = await readAllStatuses(deps, namespace);
+    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderStatusTable(statuses)}\n`);
+  } catch (err) {
+    throw toCliError(err);
+  }
 }

@@ -2,6 +2,7 @@
 // stage shows the status and asks: promote to the next stage, roll back, or hold. Never waits
 // for input without a terminal: it says which flag or command to use instead.
 import { confirm, select } from '@inquirer/prompts';
+import { isCi } from '../../ci/detect.js';
 import { buildClusterContext, type ClusterFlags } from '../cluster-context.js';
 import { InputError } from '../errors.js';
 import { toCliError } from '../to-cli-error.js';
@@ -22,7 +23,7 @@ export interface RunFlags extends ClusterFlags {
 type Choice = 'promote' | 'rollback' | 'hold';
 
 /** runInteractive is `helm-canary run --new-tag N`. */
-export async function runInteractive(flags: RunFlags, io: { interactive: boolean } = { interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) }): Promise<void> {
+export async function runInteractive(flags: RunFlags, io: { interactive: boolean } = { interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCi(process.env) }): Promise<void> {
   if (!io.interactive && !flags.yes) {
     throw new InputError('run asks a person before each stage, and there is no terminal to ask on', [
       'in a pipeline use: helm-canary start --new-tag TAG, then helm-canary promote (one stage per approval)',

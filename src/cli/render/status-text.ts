@@ -23,3 +23,18 @@ export function renderStatusText(s: ReleaseStatus): string {
   if (s.nextMoves.length) lines.push(`  next       ${s.nextMoves.join(' | ')}`);
   return lines.join('\n');
 }
+
+/** renderStatusTable renders many releases, one line each. */
+export function renderStatusTable(statuses: ReleaseStatus[]): string {
+  if (statuses.length === 0) return 'no releases with a rollout record in this namespace';
+  const rows = [['release', 'stage', 'phase', 'stable', 'new', 'production', 'canary', 'weights']];
+  for (const s of statuses) {
+    const d = (x: DeploymentStatus) => (x.image ? `${x.tag} ${x.ready}/${x.desired}` : 'missing');
+    rows.push([
+      s.release, s.stage ? `${s.stage.number}/${s.stage.of} ${s.stage.name}` : '-', s.phase, s.stableTag ?? '-', s.newTag ?? '-',
+      d(s.production), d(s.canary), `${s.production.weight ?? 0}/${s.canary.weight ?? 0}`,
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,61 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { cliPath } from '../helpers/run-cli.js';
+import { givenCluster, REPOSITORY, type Env } from '../helpers/e2e.js';
+
+describe('behaviour pipelines rely on', () => {
+  let env: Env;
+  before(async () => {
+    env = await givenCluster(4, { config: { helm: { timeout: '30s' } } });
+    assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
+  });
+  after(() => env.stop());
+
+  it('treats a re-run of promote --to the current stage as done', async () => {
+    assert.equal((await env.cli(['start', '--new-tag', '2.0'])).exitCode, 0);
+    assert.equal((await env.cli(['promote', '--to', '3'])).exitCode, 0);
+    const again = await env.cli(['promote', '--to', '3', '--yes']);
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.match(again.stderr, /already at stage 3 \(canary 90 %\): nothing to apply/);
+    assert.equal((await env.cli(['promote', '--to', '7'])).exitCode, 0);
+    const last = await env.cli(['promote', '--to', '7']);
+    assert.equal(last.exitCode, 0, last.stderr);
+    assert.match(last.stderr, /already completed its rollout at stage 7/);
+    assert.equal(env.observe().record!.phase, 'completed');
+  });
+
+  it('gives the lease back when cancelled (SIGTERM), so a rollback can follow at once', async () => {
+    env.cluster.faults.setImageBehaviour(`${REPOSITORY}:3.0`, 'never-ready');
+    const child = execa(process.execPath, [cliPath, 'start', '--new-tag', '3.0'], { cwd: env.dir, env: env.env, reject: false });
+    for (let i = 0; i < 400 && env.observe().record?.newTag !== '3.0'; i++) await sleep(25);
+    await sleep(300);
+    child.kill('SIGTERM');
+    const ended = await child;
+    assert.equal(ended.exitCode, 143, `${ended.signal} ${ended.stderr}`);
+    // helm was killed with it (same signal to the child is not guaranteed): clear any pending state
+    const r = await env.cli(['rollback', '--recover']);
+    assert.doesNotMatch(r.stderr, /locked by/);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(env.observe().production.image, `${REPOSITORY}:2.0`);
+  });
+
+  it('status --all lists every recorded release of the namespace without a config', async () => {
+    const other = await givenCluster(4, { release: 'cart' });
+    try {
+      // a second release in the same cluster and namespace as the first one's? use the other env's cluster
+      assert.equal((await other.cli(['deploy', '--tag', '5.0'])).exitCode, 0);
+      assert.equal((await other.cli(['start', '--new-tag', '5.1'])).exitCode, 0);
+      const r = await other.cli(['status', '--all', '-n', 'shop', '-o', 'json', '-f', '/dev/null']);
+      assert.equal(r.exitCode, 0, r.stderr);
+      const all = JSON.parse(r.stdout);
+      assert.deepEqual(all.map((s: any) => [s.release, s.stage.number, s.phase, s.canary.weight]), [['cart', 2, 'in-progress', 10]]);
+      const text = await other.cli(['status', '--all', '-n', 'shop']);
+      assert.match(text.stdout, /^release\s+stage\s+phase/m);
+      assert.match(text.stdout, /^cart\s+2\/7 canary 10 %\s+in-progress\s+5\.0\s+5\.1/m);
+    } finally {
+      await other.stop();
+    }
+  });
+});
