@@ -10,6 +10,15 @@ function translate(err: unknown): unknown {
   if (!(err instanceof HelmError)) return err;
   if (err.kind === 'not-found') return new UnreachableError(`helm not found: ${err.binary}`, ['install helm 3.8+ or 4, or point --helm / HELM_BIN at it']);
   if (err.kind === 'unreachable') return new UnreachableError('the cluster cannot be reached by helm', [err.stderr.trim()]);
+  // Helm 4 applies server-side: a field someone changed with kubectl belongs to another field
+  // manager, and helm refuses to take it over. Report the drift instead of overwriting it.
+  const conflict = /conflict(?:s)? with "([^"]+)"/.exec(err.stderr);
+  if (conflict) {
+    return new BlockedError(`a field of the release was changed outside helm (by field manager "${conflict[1]}"), so helm will not overwrite it`, [
+      err.stderr.trim(),
+      'undo the change, or let helm take the fields over: add --force-conflicts to helm.extraArgs (helm 4)',
+    ]);
+  }
   if (err.kind === 'pending-operation') {
     return new BlockedError('helm reports another operation in progress on this release', [err.stderr.trim(), 'if no other helm is running, clear it with --recover']);
   }
