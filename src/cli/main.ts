@@ -60,6 +60,15 @@ addConfigOptions(
     process.stdout.write(`${renderPlan(buildPlan(opts), opts.output)}\n`);
   });
 
+addConfigOptions(
+  program
+    .command('lint')
+    .description('check config, plan and chart without a cluster: helm lint, and helm template of every stage and rollback')
+    .option('--stable-tag <tag>', 'stable tag to render with (default: a placeholder)')
+    .option('--new-tag <tag>', 'new tag to render with (default: a placeholder)')
+    .option('--helm <path>', 'helm binary (default: $HELM_BIN, then helm on PATH)'),
+).action(async (opts) => (await import('./commands/lint.js')).runLint(opts));
+
 program
   .command('schema')
   .description("print the JSON Schema of canary.yaml (for editor completion)")

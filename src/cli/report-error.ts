@@ -7,7 +7,7 @@ import { detectCi, errorAnnotation } from '../ci/index.js';
 export function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv = process.env): number {
   const ci = detectCi(env);
   if (err instanceof CliError) {
-    process.stderr.write(`error: ${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
+    process.stderr.write(`error: ${err.message}\n${err.details.map((d) => `  ${d.replace(/\n/g, '\n    ')}\n`).join('')}`);
     if (ci) process.stderr.write(`${errorAnnotation(ci, [err.message, ...err.details].join('\n'), `helm-canary (exit ${err.exitCode})`)}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: { message: err.message, details: err.details, exitCode: err.exitCode } })}\n`);
     return err.exitCode;
