@@ -126,4 +126,10 @@ describe('helm-canary schema', () => {
     assert.deepEqual([...schema.required].sort(), ['chart', 'image', 'release', 'replicas']);
     assert.ok(schema.properties.plan && schema.properties.valuePaths && schema.properties.helm);
   });
+
+  it('matches the committed schema/canary.schema.json (regenerate: helm-canary schema > schema/canary.schema.json)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const r = await runCli(['schema']);
+    assert.equal(r.stdout, readFileSync(join(repoRoot, 'schema', 'canary.schema.json'), 'utf8'));
+  });
 });
