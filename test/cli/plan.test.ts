@@ -130,6 +130,6 @@ describe('helm-canary schema', () => {
   it('matches the committed schema/canary.schema.json (regenerate: helm-canary schema > schema/canary.schema.json)', async () => {
     const { readFileSync } = await import('node:fs');
     const r = await runCli(['schema']);
-    assert.equal(r.stdout, readFileSync(join(repoRoot, 'schema', 'canary.schema.json'), 'utf8'));
+    assert.equal(r.stdout, readFileSync(join(repoRoot, 'schema', 'canary.schema.json'), 'utf8').trimEnd());
   });
 });
