@@ -35,6 +35,7 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     { name: 'a kubeconfig that does not exist', args: ['deploy', '--tag', '1.0', '--kubeconfig', 'missing-kubeconfig'], code: 2, message: /missing-kubeconfig/ },
     { name: 'an unreachable cluster', args: ['deploy', '--tag', '1.0'], code: 3, message: /cannot reach the Kubernetes API server at http:\/\/127\.0\.0\.1:1/, setup: (e) => writeFileSync(join(e.dir, 'closed.kubeconfig'), `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: secret-token-value}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`), extraEnv: { KUBECONFIG: 'closed.kubeconfig' } },
     { name: 'helm missing', args: ['deploy', '--tag', '1.0', '--helm', '/nonexistent/helm'], code: 3, message: /cannot run helm \(\/nonexistent\/helm\)/ },
+    { name: 'helm too old', args: ['deploy', '--tag', '1.0', '--helm', './old-helm'], code: 3, message: /helm v3\.7\.2.* is too old: helm-canary needs helm 3\.8\.0 or newer/, setup: (e) => writeFileSync(join(e.dir, 'old-helm'), '#!/bin/sh\necho "v3.7.2+g663a896"\n', { mode: 0o755 }) },
     { name: 'an unknown flag', args: ['deploy', '--tag', '1.0', '--bogus'], code: 2, message: /unknown option '--bogus'/ },
   ];
   for (const c of cases) {
