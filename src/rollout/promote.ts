@@ -69,9 +69,20 @@ async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: St
 }
 
 /** promoteLocked is promote once the lease is held (start uses it too). */
-export async function promoteLocked(ctx: RunnerContext, stored: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
+export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
+  let stored = initial;
   const stages = stagesOf(ctx, stored.record);
   const { stage: from, resuming } = await currentStage(ctx, stored, stages, options.force ?? false);
+  if (from !== stored.record.stage) {
+    // The run that applied stage `from` was killed after its last apply and before it recorded
+    // it: record the stage now, so record, history and cluster agree again.
+    const done = from === stages.length;
+    stored = await saveRecord(ctx, stored, { stage: from, target: undefined, phase: done ? 'completed' : 'in-progress' }, {
+      action: 'promote', from: from - 1, to: from, result: 'ok', message: 'recorded by a later run: the run that applied it was interrupted',
+    });
+    ctx.reporter.info(`stage ${from} (${stages[from - 1]!.name}) was applied by an interrupted run; recorded it`);
+    if (done && options.to === undefined) return { stored, stages, applied: [] };
+  }
   const target = options.to ?? (resuming ?? from + 1);
   if (from === stages.length && options.to !== from) throw new BlockedError(`the rollout of ${ctx.spec.release} is complete (stage ${from}, ${stages[from - 1]!.name}): nothing to promote`);
   if (options.to !== undefined && target === from && !resuming) {

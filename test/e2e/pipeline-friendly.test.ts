@@ -26,6 +26,26 @@ describe('behaviour pipelines rely on', () => {
     assert.equal(env.observe().record!.phase, 'completed');
   });
 
+  it('records a stage that a killed run applied but did not record, keeping the history whole', async () => {
+    // The state a promote leaves when killed after its last apply: cluster at 3, record at 2.
+    const { KINDS } = await import('../../sim/store/resources.js');
+    assert.equal((await env.cli(['start', '--new-tag', '2.5'])).exitCode, 0);
+    assert.equal((await env.cli(['promote'])).exitCode, 0);
+    const cm = env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`)!;
+    const record = JSON.parse((cm as any).data['record.json']);
+    Object.assign(record, { stage: 2, phase: 'promoting', target: 3, history: record.history.slice(0, -1) });
+    (cm as any).data['record.json'] = JSON.stringify(record);
+    env.cluster.store.update(KINDS.configMap, cm);
+
+    const r = await env.cli(['promote']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /stage 3 \(canary 90 %\) was applied by an interrupted run; recorded it/);
+    const after = JSON.parse((env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) as any).data['record.json']);
+    assert.equal(after.stage, 4);
+    assert.deepEqual(after.history.filter((h: any) => h.action === 'promote').map((h: any) => `${h.from}->${h.to}`), ['1->2', '2->3', '3->4']);
+    assert.equal((await env.cli(['rollback'])).exitCode, 0);
+  });
+
   it('gives the lease back when cancelled (SIGTERM), so a rollback can follow at once', async () => {
     env.cluster.faults.setImageBehaviour(`${REPOSITORY}:3.0`, 'never-ready');
     const child = execa(process.execPath, [cliPath, 'start', '--new-tag', '3.0'], { cwd: env.dir, env: env.env, reject: false });
