@@ -33,7 +33,7 @@ const env = { KUBECONFIG: cluster.kubeconfigPath, HOME: dir, HELM_CACHE_HOME: jo
 
 async function tool(...argv: string[]): Promise<void> {
   console.log(`\n$ helm-canary ${argv.join(' ')}`);
-  const r = await execa(process.execPath, [join(root, 'dist', 'cli', 'main.js'), ...argv], { cwd: dir, env, stdout: 'inherit', stderr: 'inherit', reject: false });
+  const r = await execa(process.execPath, [join(root, 'dist', 'bin', 'helm-canary.mjs'), ...argv], { cwd: dir, env, stdout: 'inherit', stderr: 'inherit', reject: false });
   if (r.exitCode !== 0) throw new Error(`helm-canary ${argv.join(' ')} exited ${r.exitCode}`);
 }
 

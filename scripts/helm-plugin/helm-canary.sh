@@ -3,7 +3,7 @@
 # arguments after `helm canary`. HELM_PLUGIN_DIR is set by helm (3 and 4).
 set -eu
 dir="${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-cli="$dir/dist/cli/main.js"
+cli="$dir/dist/bin/helm-canary.mjs"
 if [ ! -f "$cli" ]; then
   echo "helm canary: $cli is missing; build it with: (cd \"$dir\" && npm ci && npm run build)" >&2
   exit 3

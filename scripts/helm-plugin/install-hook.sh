@@ -5,14 +5,14 @@
 set -eu
 dir="${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
 cd "$dir"
-if [ -f dist/cli/main.js ] && [ -d node_modules ]; then
+if [ -f dist/bin/helm-canary.mjs ] && [ -d node_modules ]; then
   exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "helm canary: npm is needed to build the plugin in $dir" >&2
   exit 1
 fi
-if [ -f dist/cli/main.js ]; then
+if [ -f dist/bin/helm-canary.mjs ]; then
   npm ci --omit=dev --no-audit --no-fund
 else
   npm ci --no-audit --no-fund && npm run build

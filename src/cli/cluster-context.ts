@@ -5,11 +5,13 @@ import { loadConfig, type ConfigFlags } from '../config/load-config.js';
 import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
 import { helmReleases } from '../helm/helm-releases.js';
+import { cachedHelmVersion } from '../helm/version-cache.js';
 import { connectKube, ConfigMapRecordStore, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects } from '../kube/index.js';
 import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
+import { isActive } from '../rollout/record.js';
 import type { ReleaseObjects } from '../rollout/ports.js';
 import { UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
@@ -33,8 +35,8 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   const binary = flags.helm ?? process.env.HELM_BIN ?? config.helmBinary ?? 'helm';
   const kubeconfig = flags.kubeconfig ?? config.kubeconfig;
   const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext });
-  const version = await runner.version().catch((err: Error) => {
-    throw new UnreachableError(`cannot run helm (${binary})`, [err.message, 'install helm 3.8+ or 4, or point --helm / HELM_BIN at it']);
+  const version = await cachedHelmVersion(binary, () => runner.version()).catch((err: Error) => {
+    throw new UnreachableError(`cannot run helm (${binary})`, [err.message]);
   });
   const supported = checkHelmVersion(version);
   if (!supported.ok) throw new UnreachableError(supported.reason);
@@ -44,11 +46,17 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   const helm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
   let objects: ReleaseObjects | undefined;
   const actor = actorName();
+  const records = new ConfigMapRecordStore(kube);
+  // A rollout in progress saved its objects at start: one API read instead of a helm process.
+  const recordedObjects = async () => {
+    const stored = await records.read(namespace, release);
+    return stored && isActive(stored.record) ? stored.record.objects : undefined;
+  };
   const ctx: RunnerContext = {
     spec: config.spec,
     plan: config.plan,
     helm,
-    records: new ConfigMapRecordStore(kube),
+    records,
     lock: new LeaseReleaseLock(kube),
     reader: new KubeClusterReader(kube),
     values: privateValuesFiles,
@@ -59,7 +67,7 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
     lockTtlSeconds: numberFromEnv('HELM_CANARY_LOCK_TTL_SECONDS', 60),
     verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
     dryRun: flags.dryRun ?? false,
-    objects: async () => (objects ??= discoverReleaseObjects(await helm.manifest(), release)),
+    objects: async () => (objects ??= (await recordedObjects()) ?? discoverReleaseObjects(await helm.manifest(), release)),
   };
   return { ctx, newTag: config.newTag };
 }

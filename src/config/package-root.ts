@@ -1,11 +1,20 @@
-// Where the installed package's own files (stages/, charts/) are: two levels above this file,
-// both in src/config (run from source) and dist/config (built).
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// Where the installed package's own files (stages/, charts/, package.json) are: the nearest
+// directory above this file holding helm-canary's package.json. Searched, not computed, because
+// this code runs from src/ (tests), dist/ (tsc output) and dist/bin/chunks/ (the bundle).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+function findPackageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'helm-canary') return dir;
+    if (dirname(dir) === dir) throw new Error(`helm-canary: no package.json of helm-canary above ${start}`);
+  }
+}
+
 /** packageRoot is the directory holding package.json, stages/ and charts/. */
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** packageVersion is the version in package.json. */
 export function packageVersion(): string {

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/cli/main.js) as a user would, returning its exit code and output.
+// Runs the built CLI (dist/bin/helm-canary.mjs, the bundle the npm bin points at) as a user would, returning its exit code and output.
 import { execa, type Options } from 'execa';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** repoRoot is the checkout's top directory. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** cliPath is the built entry point the npm bin points at. */
-export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+export const cliPath = join(repoRoot, 'dist', 'bin', 'helm-canary.mjs');
 
 /** CliResult is what a run printed and how it ended. */
 export interface CliResult {
