@@ -25,6 +25,8 @@ const result = await build({
   banner: { js: "import { createRequire as __helmCanaryRequire } from 'node:module'; const require = __helmCanaryRequire(import.meta.url);" },
   logLevel: 'warning',
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
 });
 
 // Which output file holds which inputs: tests use it to prove `plan` never loads the client's chunk.

@@ -1,5 +1,5 @@
 // Turns zod issues into one line each: `path: what is wrong (got value)`.
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -14,7 +14,7 @@ function got(input: unknown): string {
 }
 
 /** formatIssues renders every zod issue under `prefix` (a field path such as "plan"). */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = '', input?: unknown): string[] {
+export function formatIssues(issues: readonly core.$ZodIssue[], prefix = '', input?: unknown): string[] {
   return issues.map((issue) => {
     const inner = formatPath(issue.path);
     const path = !prefix ? inner : !inner ? prefix : inner.startsWith('[') ? prefix + inner : `${prefix}.${inner}`;
@@ -25,7 +25,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = '', i
   });
 }
 
-function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
+function unionMessage(issue: core.$ZodIssueInvalidUnion): string {
   // Prefer the message of a branch that got past the type check: it says what is really wrong.
   const specific = issue.errors.flat().find((e) => e.code !== 'invalid_type' && e.code !== 'unrecognized_keys');
   return specific ? lowerFirst(specific.message) : 'has the wrong type';

@@ -7,6 +7,7 @@ import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseS
 import { InputError } from '../cli/errors.js';
 import { configFile, imageTag, type ConfigFile } from './schema.js';
 import { formatIssues } from './format-issues.js';
+import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
 
 /** DEFAULT_CONFIG_FILE is read from the working directory when no -f is given. */
@@ -149,7 +150,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
     problems.push(...read.problems);
   }
   const merged = overlayFlags(raw, flags, problems);
-  const parsed = configFile.safeParse(merged);
+  const parsed = safeParse(configFile, merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
   const baseDir = source ? resolve(source, '..') : cwd;
 
@@ -211,7 +212,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
 
 function checkTag(value: string | undefined, flag: string, problems: string[]): string | undefined {
   if (value === undefined) return undefined;
-  const checked = imageTag.safeParse(value);
+  const checked = safeParse(imageTag, value);
   if (!checked.success) problems.push(`--${flag}: ${checked.error.issues[0]!.message} (got ${JSON.stringify(value)})`);
   return checked.success ? checked.data : undefined;
 }

@@ -6,6 +6,7 @@ import type { Plan } from '../engine/index.js';
 import { packageRoot } from './package-root.js';
 import { planFile, type PlanFile } from './schema.js';
 import { formatIssues } from './format-issues.js';
+import { safeParse } from 'zod/mini';
 
 /** DEFAULT_DRAIN_SECONDS lets Envoy proxies learn a weight change before pods go (Istio's own docs suggest seconds). */
 export const DEFAULT_DRAIN_SECONDS = 10;
@@ -36,7 +37,7 @@ export function readPlanSource(ref: string | PlanFile, cwd: string, at = 'plan')
   } catch (err) {
     return { problems: [`${at}: ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`] };
   }
-  const parsed = planFile.safeParse(raw);
+  const parsed = safeParse(planFile, raw);
   if (!parsed.success) return { problems: formatIssues(parsed.error.issues, `${at} (${file})`) };
   return { plan: parsed.data, origin: file };
 }
