@@ -6,13 +6,13 @@ import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
 import { helmReleases } from '../helm/helm-releases.js';
 import { cachedHelmVersion } from '../helm/version-cache.js';
-import { connectKube, ConfigMapRecordStore, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects } from '../kube/index.js';
+import { connectKube, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage } from '../kube/index.js';
 import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
 import { isActive } from '../rollout/record.js';
-import type { ReleaseObjects } from '../rollout/ports.js';
+import type { HelmReleases, ReleaseObjects } from '../rollout/ports.js';
 import { UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
 
@@ -43,7 +43,12 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
 
   const kube = await connectKube({ kubeconfig, context: config.spec.helm.kubeContext });
   const { release, namespace } = config.spec;
-  const helm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
+  const viaHelm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
+  // With helm's default Secret storage, status questions are one API read, not a helm process.
+  const storage = usesSecretStorage() ? new HelmReleaseStorage(kube) : undefined;
+  const helm: HelmReleases = storage
+    ? { ...viaHelm, status: () => storage.status(namespace, release), lastDeployedRevision: () => storage.lastDeployedRevision(namespace, release) }
+    : viaHelm;
   let objects: ReleaseObjects | undefined;
   const actor = actorName();
   const records = new ConfigMapRecordStore(kube);

@@ -10,3 +10,4 @@ export * from './release-objects.js';
 export * from './image-ref.js';
 export * from './istio-traffic.js';
 export * from './object-names.js';
+export * from './helm-release-storage.js';
