@@ -6,6 +6,11 @@ import { reportError } from './report-error.js';
 import { PLAN_OUTPUTS } from './commands/plan-outputs.js';
 import { packageVersion } from '../config/package-root.js';
 import { registerPipelineCommand } from './commands/pipeline-command.js';
+import nodeModule from 'node:module';
+
+// Node 22.1+ keeps compiled code between runs; the lazily loaded chunks (the Kubernetes client
+// above all) are most of a cluster command's start. A no-op on Node 20, which lacks it.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const program = new Command();
 
