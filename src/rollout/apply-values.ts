@@ -1,7 +1,7 @@
 // Runs a sequence of applies: drain waits, one helm upgrade each, verification against the
 // cluster after each, and the record kept current so another process can take over.
 import { stringify } from 'yaml';
-import { sameValues, toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
+import { toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
 import { CliError, StageFailedError } from '../cli/errors.js';
 import type { RunnerContext } from './context.js';
 import { liveToValues, type RolloutRecord, type StoredRecord } from './ports.js';
@@ -76,9 +76,10 @@ export async function applyOnce(ctx: RunnerContext, values: StageValues, fileNam
  * StageFailedError (helm's own message included) when an apply or its verification fails;
  * the record then still describes the last state reached.
  */
-export async function runApplies(ctx: RunnerContext, stored: StoredRecord, applies: Apply[], label: ApplyLabel): Promise<StoredRecord> {
+export async function runApplies(ctx: RunnerContext, stored: StoredRecord, applies: Apply[], label: ApplyLabel, from: StageValues): Promise<StoredRecord> {
   let current = stored;
-  let before = await readObserved(ctx);
+  // `from` is what the caller already read of the cluster: the state the first apply starts from.
+  let before = from;
   for (const [i, apply] of applies.entries()) {
     const step = applies.length > 1 ? ` step ${i + 1}/${applies.length}` : '';
     if (apply.drainBefore) await drain(ctx, current.record);
@@ -90,8 +91,8 @@ export async function runApplies(ctx: RunnerContext, stored: StoredRecord, appli
       throw err;
     }
     task.done();
-    if (before && !sameValues(before, apply.values) && weightsChanged(before, apply.values)) {
-      const routed = (['production', 'canary'] as const).filter((r) => before![r].weight > 0) satisfies DeploymentRole[];
+    if (weightsChanged(before, apply.values)) {
+      const routed = (['production', 'canary'] as const).filter((r) => before[r].weight > 0) satisfies DeploymentRole[];
       current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
     }
     before = apply.values;

@@ -1,7 +1,7 @@
 // promote: applies the next stage, or every stage up to --to in order, never skipping one.
 // Before applying, the cluster must still be where the record says; each move is computed from
 // what the cluster runs, so a promote interrupted mid-stage resumes where it stopped.
-import { diffValues, identifyPosition, planTransition, promotionPath, type Stage } from '../engine/index.js';
+import { diffValues, identifyPosition, planTransition, promotionPath, type Stage, type StageValues } from '../engine/index.js';
 import { BlockedError, InputError, StageFailedError } from '../cli/errors.js';
 import { readObserved, runApplies } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
@@ -44,7 +44,7 @@ export function promote(ctx: RunnerContext, options: PromoteOptions): Promise<Pr
 }
 
 /** currentStage finds the stage the cluster is at, refusing (or with --force, accepting) drift. */
-async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: Stage[], force: boolean): Promise<{ stage: number; resuming?: number }> {
+async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: Stage[], force: boolean): Promise<{ stage: number; resuming?: number; observed?: StageValues }> {
   const { record } = stored;
   if (record.phase === 'rolling-back') {
     throw new BlockedError(`a rollback of ${record.release} was interrupted`, ['finish it with: helm-canary rollback']);
@@ -53,8 +53,8 @@ async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: St
   const expected = stages[record.stage - 1]!.values;
   const hint = record.target ?? record.stage;
   const position = observed ? identifyPosition(stages, observed, hint) : ({ kind: 'unknown' } as const);
-  if (position.kind === 'stage' && (position.stage === record.stage || position.stage === record.target)) return { stage: position.stage };
-  if (position.kind === 'promoting' && position.stage === record.target) return { stage: position.stage - 1, resuming: position.stage };
+  if (position.kind === 'stage' && (position.stage === record.stage || position.stage === record.target)) return { stage: position.stage, observed };
+  if (position.kind === 'promoting' && position.stage === record.target) return { stage: position.stage - 1, resuming: position.stage, observed };
   const details = observed
     ? diffValues(expected, observed).map((d) => `${d.field}: record says ${d.expected}, cluster has ${d.actual}`)
     : ['the release Deployments or VirtualService could not be read'];
@@ -65,14 +65,14 @@ async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: St
     ]);
   }
   ctx.reporter.warn(`drift ignored (--force): ${details.join('; ')}`);
-  return { stage: record.stage };
+  return { stage: record.stage, observed };
 }
 
 /** promoteLocked is promote once the lease is held (start uses it too). */
 export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
   let stored = initial;
   const stages = stagesOf(ctx, stored.record);
-  const { stage: from, resuming } = await currentStage(ctx, stored, stages, options.force ?? false);
+  const { stage: from, resuming, observed: seen } = await currentStage(ctx, stored, stages, options.force ?? false);
   if (from !== stored.record.stage) {
     // The run that applied stage `from` was killed after its last apply and before it recorded
     // it: record the stage now, so record, history and cluster agree again.
@@ -95,15 +95,15 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
 
   let current = stored;
   const applied: number[] = [];
-  // Read once: after each stage the cluster is verified at that stage's values.
-  let observed = (await readObserved(ctx)) ?? stages[from - 1]!.values;
+  // Read once (by currentStage): after each stage the cluster is verified at that stage's values.
+  let observed = seen ?? stages[from - 1]!.values;
   for (const number of path.stages) {
     const stage = stages[number - 1]!;
     const title = `stage ${number} (${stage.name})`;
     current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined });
     try {
       const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
-      current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` });
+      current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` }, observed);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       current = await saveRecord(ctx, current, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });

@@ -41,7 +41,7 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
   // Every deployment may have had traffic moments ago when a command was interrupted.
   const recentlyRouted = current.record.recentlyRouted ?? ['production', 'canary'];
   const applies = planTransition(observed, stable, { recentlyRouted });
-  current = await runApplies(ctx, current, applies, { title: 'rollback', file: 'rollback' });
+  current = await runApplies(ctx, current, applies, { title: 'rollback', file: 'rollback' }, observed);
   const problems = await verifyApplied(ctx, stable);
   if (problems.length) throw new StageFailedError('rollback applied, but the cluster is not verified at stable', problems);
   current = await saveRecord(ctx, current, { stage: 1, target: undefined, phase: 'rolled-back', lastError: undefined }, { action: 'rollback', from, to: 1, result: 'ok' });
