@@ -109,6 +109,7 @@ addMutatingOptions(
   program.command('start').description('record a rollout (stable tag read from the release) and apply stage 2'),
 )
   .requiredOption('--new-tag <tag>', 'image tag to release')
+  .option('--to <stage>', 'go on through every stage up to this one, with no gate between them (default 2)')
   .option('--force', 'start even if the release differs from its stable values')
   .option('--rollback-on-failure', 'roll back automatically when the stage fails')
   .action(async (opts) => (await cluster()).runStart(opts));

@@ -13,8 +13,8 @@ export interface StartOptions {
   recover?: boolean;
   force?: boolean;
   rollbackOnFailure?: boolean;
-  /** Record the rollout at stage 1 without applying stage 2 (the interactive run asks first). */
-  recordOnly?: boolean;
+  /** Go on through every stage up to this one (no gate between them); default 2. */
+  to?: number;
 }
 
 /** stableTagOf reads the production tag of the deployed release; throws when there is none. */
@@ -32,7 +32,11 @@ export async function stableTagOf(ctx: RunnerContext): Promise<string> {
 }
 
 /** start runs `start` holding the release's lease. */
-export function start(ctx: RunnerContext, options: StartOptions): Promise<PromoteResult | undefined> {
+export function start(ctx: RunnerContext, options: StartOptions): Promise<PromoteResult> {
+  const total = ctx.plan.steps.length + 4; // stable, the steps, production updated, traffic back, new stable
+  if (options.to !== undefined && (options.to < 2 || options.to > total)) {
+    throw new InputError(`--to: stage ${options.to} does not exist for start (the plan has stages 2..${total} to go to)`);
+  }
   return withLock(ctx, async () => {
     const { release, namespace } = ctx.spec;
     const previous = await ctx.records.read(namespace, release);
@@ -57,7 +61,6 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
     const record = { ...newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan), objects: await ctx.objects() };
     const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });
     ctx.reporter.info(`rollout of ${release} recorded: ${stableTag} -> ${options.newTag} (plan ${ctx.plan.name})`);
-    if (options.recordOnly) return undefined;
-    return promoteLocked(ctx, stored, { to: 2, rollbackOnFailure: options.rollbackOnFailure });
+    return promoteLocked(ctx, stored, { to: options.to ?? 2, rollbackOnFailure: options.rollbackOnFailure });
   });
 }

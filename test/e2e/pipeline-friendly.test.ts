@@ -61,6 +61,17 @@ describe('behaviour pipelines rely on', () => {
     assert.equal(env.observe().production.image, `${REPOSITORY}:2.0`);
   });
 
+  it('start --to goes through every stage without a gate, and refuses a stage past the plan first', async () => {
+    const bad = await env.cli(['start', '--new-tag', '9.0', '--to', '8']);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /--to: stage 8 does not exist/);
+    assert.notEqual(env.observe().record?.newTag, '9.0', 'no record written');
+    const r = await env.cli(['start', '--new-tag', '9.0', '--to', '7']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(env.observe().record!.phase, 'completed');
+    assert.equal(env.observe().production.image, `${REPOSITORY}:9.0`);
+  });
+
   it('status --all lists every recorded release of the namespace without a config', async () => {
     const other = await givenCluster(4, { release: 'cart' });
     try {

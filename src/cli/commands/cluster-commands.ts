@@ -49,10 +49,12 @@ export function runDeploy(flags: ClusterFlags & OutputFlags & { tag: string; rec
 }
 
 /** runStart is `helm-canary start --new-tag N`. */
-export function runStart(flags: ClusterFlags & OutputFlags & { recover?: boolean; force?: boolean; rollbackOnFailure?: boolean }): Promise<void> {
+export function runStart(flags: ClusterFlags & OutputFlags & { to?: string; recover?: boolean; force?: boolean; rollbackOnFailure?: boolean }): Promise<void> {
   if (!flags.newTag) throw new InputError('start needs --new-tag');
+  const to = parseStage(flags.to);
+  if (to === 1) throw new InputError('--to: start applies stage 2 at least (got 1)');
   return withContext(flags, async (ctx, newTag) => {
-    await start(ctx, { newTag: newTag!, recover: flags.recover, force: flags.force, rollbackOnFailure: flags.rollbackOnFailure });
+    await start(ctx, { newTag: newTag!, to, recover: flags.recover, force: flags.force, rollbackOnFailure: flags.rollbackOnFailure });
     await printStatus(ctx, flags);
   });
 }
