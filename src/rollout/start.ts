@@ -2,7 +2,7 @@
 import { diffValues, readChartValues, stableValues } from '../engine/index.js';
 import { BlockedError, InputError } from '../cli/errors.js';
 import { readObserved } from './apply-values.js';
-import type { RunnerContext } from './context.js';
+import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { promoteLocked, type PromoteResult } from './promote.js';
 import { isActive, newRecord, saveRecord } from './record.js';
@@ -40,6 +40,15 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
   return withLock(ctx, async () => {
     const { release, namespace } = ctx.spec;
     const previous = await ctx.records.read(namespace, release);
+    if (previous && isActive(previous.record) && previous.record.newTag === options.newTag && previous.record.phase === 'in-progress') {
+      // The same start again (a re-run pipeline job): carry on to the target, or do nothing if there.
+      const target = options.to ?? 2;
+      if (previous.record.stage >= target) {
+        ctx.reporter.info(`the rollout of ${release} to ${options.newTag} is already at stage ${previous.record.stage}: nothing to apply`);
+        return { stored: previous, stages: stagesOf(ctx, previous.record), applied: [] };
+      }
+      return promoteLocked(ctx, previous, { to: target, rollbackOnFailure: options.rollbackOnFailure });
+    }
     if (previous && isActive(previous.record)) {
       const r = previous.record;
       throw new BlockedError(`a rollout of ${release} is already in progress: ${r.stableTag} -> ${r.newTag}, stage ${r.stage} (${r.phase})`, [

@@ -19,6 +19,11 @@ describe('behaviour pipelines rely on', () => {
     const again = await env.cli(['promote', '--to', '3', '--yes']);
     assert.equal(again.exitCode, 0, again.stderr);
     assert.match(again.stderr, /already at stage 3 \(canary 90 %\): nothing to apply/);
+    // the stage-2 job (start) re-run while the rollout of the same tag is further on
+    const startAgain = await env.cli(['start', '--new-tag', '2.0', '--yes']);
+    assert.equal(startAgain.exitCode, 0, startAgain.stderr);
+    assert.match(startAgain.stderr, /the rollout of productpage to 2\.0 is already at stage 3: nothing to apply/);
+    assert.equal(env.observe().record!.stage, 3);
     assert.equal((await env.cli(['promote', '--to', '7'])).exitCode, 0);
     const last = await env.cli(['promote', '--to', '7']);
     assert.equal(last.exitCode, 0, last.stderr);
