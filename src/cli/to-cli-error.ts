@@ -1,7 +1,8 @@
 // Maps the adapters' error types onto the CLI's, so each gets its documented exit code. Imports
-// only the kube error classes (no Kubernetes client) and the helm error.
+// only the kube error classes (no Kubernetes client) and the helm error mapping.
 import { ClusterUnreachableError, ConflictError, KubeConfigError, LockHeldError, ReleaseObjectsError, InvalidRecordError, KubeApiError } from '../kube/kube-errors.js';
 import { HelmError } from '../helm/helm-error.js';
+import { helmErrorToCliError } from '../helm/helm-releases.js';
 import { EngineError } from '../engine/index.js';
 import { BlockedError, CliError, InputError, StageFailedError, UnreachableError } from './errors.js';
 
@@ -15,11 +16,7 @@ export function toCliError(err: unknown): unknown {
   if (err instanceof ReleaseObjectsError) return new InputError(err.message);
   if (err instanceof InvalidRecordError) return new BlockedError(err.message);
   if (err instanceof KubeApiError) return new UnreachableError(err.message);
-  if (err instanceof HelmError) {
-    if (err.kind === 'not-found' || err.kind === 'unreachable') return new UnreachableError(err.message);
-    if (err.kind === 'pending-operation') return new BlockedError(err.message, ['clear it with --recover']);
-    return new StageFailedError(err.message);
-  }
+  if (err instanceof HelmError) return helmErrorToCliError(err) ?? new StageFailedError(err.message);
   if (err instanceof EngineError) return new BlockedError(err.message);
   return err;
 }

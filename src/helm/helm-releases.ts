@@ -1,13 +1,17 @@
 // The runner's HelmReleases port over a HelmRunner, for one release: helm's "release not found"
 // becomes undefined, and failures that mean "cannot reach" or "stuck" become the CLI's errors
 // with their exit codes. Other failures stay HelmErrors (the runner reports them as a failed stage).
-import { BlockedError, UnreachableError } from '../cli/errors.js';
+import { BlockedError, UnreachableError, type CliError } from '../cli/errors.js';
 import type { HelmReleases, HelmReleaseStatus } from '../rollout/ports.js';
 import { HelmError } from './helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
 
-function translate(err: unknown): unknown {
-  if (!(err instanceof HelmError)) return err;
+/**
+ * helmErrorToCliError maps the helm failures that mean "cannot reach" or "stuck / drifted" to the
+ * CLI's errors with their exit codes; other failures return undefined (the caller decides: a
+ * failed stage in the runner, exit 1 at the top level).
+ */
+export function helmErrorToCliError(err: HelmError): CliError | undefined {
   if (err.kind === 'not-found') return new UnreachableError(`helm not found: ${err.binary}`, ['install helm 3.8+ or 4, or point --helm / HELM_BIN at it']);
   if (err.kind === 'unreachable') return new UnreachableError('the cluster cannot be reached by helm', [err.stderr.trim()]);
   // Helm 4 applies server-side: a field someone changed with kubectl belongs to another field
@@ -22,7 +26,11 @@ function translate(err: unknown): unknown {
   if (err.kind === 'pending-operation') {
     return new BlockedError('helm reports another operation in progress on this release', [err.stderr.trim(), 'if no other helm is running, clear it with --recover']);
   }
-  return err;
+  return undefined;
+}
+
+function translate(err: unknown): unknown {
+  return err instanceof HelmError ? (helmErrorToCliError(err) ?? err) : err;
 }
 
 async function orUndefinedWhenMissing<T>(call: Promise<T>): Promise<T | undefined> {
