@@ -73,6 +73,11 @@ function stageTargets(spec: Targets, plan: Plan): StageTarget[] {
   return targets;
 }
 
+/** stageCount is how many stages a plan gives: stable, one per step, production updated, traffic back, new stable. */
+export function stageCount(plan: Pick<Plan, 'steps'>): number {
+  return plan.steps.length + 4;
+}
+
 /** routedBefore lists the deployments that carried traffic in the stage before `index`. */
 export function routedBefore(stages: { values: StageValues }[], index: number): DeploymentRole[] {
   const before = index > 0 ? stages[index - 1] : undefined;

@@ -1,5 +1,5 @@
 // start: records a rollout (stable tag read from the deployed release) and applies stage 2.
-import { diffValues, readChartValues, stableValues } from '../engine/index.js';
+import { diffValues, readChartValues, stableValues, stageCount } from '../engine/index.js';
 import { BlockedError, InputError } from '../cli/errors.js';
 import { readObserved } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
@@ -33,7 +33,7 @@ export async function stableTagOf(ctx: RunnerContext): Promise<string> {
 
 /** start runs `start` holding the release's lease. */
 export function start(ctx: RunnerContext, options: StartOptions): Promise<PromoteResult> {
-  const total = ctx.plan.steps.length + 4; // stable, the steps, production updated, traffic back, new stable
+  const total = stageCount(ctx.plan);
   if (options.to !== undefined && (options.to < 2 || options.to > total)) {
     throw new InputError(`--to: stage ${options.to} does not exist for start (the plan has stages 2..${total} to go to)`);
   }

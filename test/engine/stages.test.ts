@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { planStages, PlanError, type Plan, type StageValues } from '../../src/engine/index.js';
+import { planStages, stageCount, PlanError, type Plan, type StageValues } from '../../src/engine/index.js';
 
 const spec = { repository: 'acr.io/bookinfo/productpage', stableTag: '83', newTag: '84', replicas: 2 };
 const plan = (steps: Plan['steps'], extra: Partial<Plan> = {}): Plan => ({ name: 't', steps, finalStepMustBe100: true, drainSeconds: 0, ...extra });
@@ -33,7 +33,10 @@ describe('planStages', () => {
   });
 
   it('derives eight stages from steps 5, 25, 50, 100', () => {
-    const stages = planStages(spec, plan([{ weight: 5 }, { weight: 25 }, { weight: 50 }, { weight: 100 }]));
+    const gradual = plan([{ weight: 5 }, { weight: 25 }, { weight: 50 }, { weight: 100 }]);
+    const stages = planStages(spec, gradual);
+    assert.equal(stageCount(gradual), stages.length);
+    assert.equal(stageCount(seven), 7);
     assert.deepEqual(stages.map((s) => s.name), ['stable', 'canary 5 %', 'canary 25 %', 'canary 50 %', 'canary 100 %', 'production updated', 'traffic back', 'new stable']);
     assert.deepEqual(stages.map((s) => s.values.canary.weight), [0, 5, 25, 50, 100, 100, 0, 0]);
   });
