@@ -6,7 +6,7 @@ import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
 import { helmReleases } from '../helm/helm-releases.js';
 import { cachedHelmVersion } from '../helm/version-cache.js';
-import { connectKube, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage } from '../kube/index.js';
+import { connectKube, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage, type KubeConnection } from '../kube/index.js';
 import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
@@ -27,6 +27,11 @@ export interface ClusterFlags extends ConfigFlags {
 function numberFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+// The cluster-side adapters every cluster command uses, over one connection.
+function clusterAdapters(kube: KubeConnection): { records: ConfigMapRecordStore; reader: KubeClusterReader; lock: LeaseReleaseLock } {
+  return { records: new ConfigMapRecordStore(kube), reader: new KubeClusterReader(kube), lock: new LeaseReleaseLock(kube) };
 }
 
 /** buildClusterContext validates input first, then checks helm and the cluster; nothing is changed. */
@@ -51,7 +56,7 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
     : viaHelm;
   let objects: ReleaseObjects | undefined;
   const actor = actorName();
-  const records = new ConfigMapRecordStore(kube);
+  const { records, reader, lock } = clusterAdapters(kube);
   // A rollout in progress saved its objects at start: one API read instead of a helm process.
   const recordedObjects = async () => {
     const stored = await records.read(namespace, release);
@@ -62,8 +67,8 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
     plan: config.plan,
     helm,
     records,
-    lock: new LeaseReleaseLock(kube),
-    reader: new KubeClusterReader(kube),
+    lock,
+    reader,
     values: privateValuesFiles,
     clock: systemClock,
     reporter: createReporter(),
@@ -78,7 +83,7 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
 }
 
 /** buildReadContext connects to the cluster for namespace-wide reads (status --all): no release config needed. */
-export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string; records: ConfigMapRecordStore; reader: KubeClusterReader; lock: LeaseReleaseLock }> {
+export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string } & ReturnType<typeof clusterAdapters>> {
   let namespace = flags.namespace;
   let kubeconfig = flags.kubeconfig;
   let context = flags.context;
@@ -94,5 +99,5 @@ export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace
     }
   }
   const kube = await connectKube({ kubeconfig, context });
-  return { namespace: namespace ?? 'default', records: new ConfigMapRecordStore(kube), reader: new KubeClusterReader(kube), lock: new LeaseReleaseLock(kube) };
+  return { namespace: namespace ?? 'default', ...clusterAdapters(kube) };
 }
