@@ -49,10 +49,15 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   const kube = await connectKube({ kubeconfig, context: config.spec.helm.kubeContext });
   const { release, namespace } = config.spec;
   const viaHelm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
-  // With helm's default Secret storage, status questions are one API read, not a helm process.
+  // With helm's default Secret storage, status and history questions are one API read, not a helm process.
   const storage = usesSecretStorage() ? new HelmReleaseStorage(kube) : undefined;
   const helm: HelmReleases = storage
-    ? { ...viaHelm, status: () => storage.status(namespace, release), lastDeployedRevision: () => storage.lastDeployedRevision(namespace, release) }
+    ? {
+        ...viaHelm,
+        status: () => storage.status(namespace, release),
+        lastDeployedRevision: () => storage.lastDeployedRevision(namespace, release),
+        revisions: () => storage.revisionValues(namespace, release),
+      }
     : viaHelm;
   let objects: ReleaseObjects | undefined;
   const actor = actorName();

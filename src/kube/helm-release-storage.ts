@@ -1,9 +1,13 @@
 // Helm's own release records, read straight from the cluster. With helm's default storage driver
 // every revision is a Secret `sh.helm.release.v1.<release>.v<N>` labelled owner=helm, name,
 // version and status, so the labels answer "is the release stuck pending, and what was its last
-// deployed revision" with one API list instead of a helm process per question.
-import type { HelmReleaseStatus } from '../rollout/ports.js';
+// deployed revision" with one API list instead of a helm process per question. The Secrets also
+// hold each revision's values, which keep the stable tag when the rollout record is lost.
+import type { V1Secret } from '@kubernetes/client-node';
+import type { HelmReleaseStatus, HelmRevisionValues } from '../rollout/ports.js';
+import { decodeHelmRelease } from './helm-release-codec.js';
 import type { KubeConnection } from './kube-context.js';
+import { InvalidRecordError } from './kube-errors.js';
 
 /** HelmRevision is one stored revision of a release, from its Secret's labels. */
 export interface HelmRevision {
@@ -23,13 +27,25 @@ export class HelmReleaseStorage {
 
   /** revisions lists the release's revisions, oldest first. */
   async revisions(namespace: string, release: string): Promise<HelmRevision[]> {
-    const list = await this.kube.call(`helm release Secrets of ${namespace}/${release}`, () =>
-      this.kube.core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` }),
-    );
-    return list.items
-      .map((s) => ({ revision: Number(s.metadata?.labels?.version), status: s.metadata?.labels?.status ?? 'unknown' }))
-      .filter((r) => Number.isInteger(r.revision))
-      .sort((a, b) => a.revision - b.revision);
+    return (await this.listSecrets(namespace, release)).map(({ revision }) => revision);
+  }
+
+  /**
+   * revisionValues lists the release's revisions with their user-supplied values (helm's
+   * `config`, {} when there were none), newest first. A Secret that does not decode fails the
+   * whole list, as it fails `helm history`.
+   */
+  async revisionValues(namespace: string, release: string): Promise<HelmRevisionValues[]> {
+    return (await this.listSecrets(namespace, release)).reverse().map(({ revision, secret }) => {
+      const name = `helm release Secret ${namespace}/${secret.metadata?.name ?? ''}`;
+      let values: unknown;
+      try {
+        values = decodeHelmRelease(secret.data?.release ?? '').config ?? {};
+      } catch (err) {
+        throw new InvalidRecordError(`${name}: data.release is not a helm release (${(err as Error).message})`);
+      }
+      return { ...revision, values };
+    });
   }
 
   /** status is the latest revision's status, or undefined when the release has none. */
@@ -41,5 +57,16 @@ export class HelmReleaseStorage {
   /** lastDeployedRevision is the newest revision that was deployed (or superseded since). */
   async lastDeployedRevision(namespace: string, release: string): Promise<number | undefined> {
     return (await this.revisions(namespace, release)).filter((r) => r.status === 'deployed' || r.status === 'superseded').at(-1)?.revision;
+  }
+
+  // The release's storage Secrets with the revision their labels name, oldest first.
+  private async listSecrets(namespace: string, release: string): Promise<{ revision: HelmRevision; secret: V1Secret }[]> {
+    const list = await this.kube.call(`helm release Secrets of ${namespace}/${release}`, () =>
+      this.kube.core.listNamespacedSecret({ namespace, labelSelector: `owner=helm,name=${release}` }),
+    );
+    return list.items
+      .map((secret) => ({ revision: { revision: Number(secret.metadata?.labels?.version), status: secret.metadata?.labels?.status ?? 'unknown' }, secret }))
+      .filter(({ revision }) => Number.isInteger(revision.revision))
+      .sort((a, b) => a.revision.revision - b.revision.revision);
   }
 }

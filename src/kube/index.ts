@@ -11,3 +11,4 @@ export * from './image-ref.js';
 export * from './istio-traffic.js';
 export * from './object-names.js';
 export * from './helm-release-storage.js';
+export * from './current-replica-set.js';

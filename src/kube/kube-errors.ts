@@ -58,7 +58,7 @@ export class NotFoundError extends KubeError {
   override name = 'NotFoundError';
 }
 
-/** InvalidRecordError: a stored rollout record is not the JSON the tool writes. */
+/** InvalidRecordError: a stored record (the rollout record, a helm release Secret) is not what its writer writes. */
 export class InvalidRecordError extends KubeError {
   override name = 'InvalidRecordError';
 }

@@ -100,6 +100,11 @@ export interface DeploymentState {
   repository: string;
   tag: string;
   desired: number;
+  /**
+   * Ready pods of the Deployment's current ReplicaSet (the one at its current template and
+   * revision). Ready pods of older ReplicaSets say nothing about the new version and are not
+   * counted; 0 while the controller has not yet observed the Deployment's latest generation.
+   */
   ready: number;
   updated: number;
   available: number;
@@ -154,10 +159,28 @@ export interface HelmReleaseStatus {
   revision: number;
 }
 
+/** HelmRevisionValues is one stored revision of a release with the values it was given. */
+export interface HelmRevisionValues {
+  revision: number;
+  status: string;
+  /** The user-supplied values of that revision (what `helm get values --revision N` prints). */
+  values: unknown;
+}
+
+/** UpgradeOptions tune one upgrade. */
+export interface UpgradeOptions {
+  /**
+   * takeOwnership lets helm take back fields another field manager changed (helm 4's server-side
+   * apply refuses otherwise; the adapter adds --force-conflicts there). Rollback sets it: restoring
+   * the stable version must not be stopped by a hand edit.
+   */
+  takeOwnership?: boolean;
+}
+
 /** HelmReleases is what the runner needs of helm, with the release and namespace fixed. */
 export interface HelmReleases {
   /** upgrade runs `helm ...argv` (an upgrade --install); throws the helm adapter's error on failure. */
-  upgrade(argv: string[]): Promise<void>;
+  upgrade(argv: string[], options?: UpgradeOptions): Promise<void>;
   /** values returns the release's user-supplied values, or undefined when the release does not exist. */
   values(): Promise<unknown | undefined>;
   /** manifest returns the rendered manifest of the release's latest revision. */
@@ -168,6 +191,11 @@ export interface HelmReleases {
   lastDeployedRevision(): Promise<number | undefined>;
   /** rollbackTo runs `helm rollback` to a revision (clears a pending-* release). */
   rollbackTo(revision: number): Promise<void>;
+  /**
+   * revisions lists the release's stored revisions with their values, newest first ([] when the
+   * release does not exist). The stable tag survives the loss of the rollout record here.
+   */
+  revisions(): Promise<HelmRevisionValues[]>;
 }
 
 /** ValuesFiles writes a generated values file that only the user can read, and removes it after use. */

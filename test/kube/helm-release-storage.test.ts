@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Cluster } from '../../sim/cluster.js';
 import { KINDS } from '../../sim/store/resources.js';
 import { HelmReleaseStorage, usesSecretStorage } from '../../src/kube/helm-release-storage.js';
+import { InvalidRecordError } from '../../src/kube/kube-errors.js';
+import { helmAvailable, makeHelm, writeChart, type HelmRunner } from '../sim/helm-env.js';
 import { startKube } from './fixtures.js';
 
 describe('HelmReleaseStorage', () => {
@@ -40,6 +43,15 @@ describe('HelmReleaseStorage', () => {
     assert.equal(await storage.lastDeployedRevision('apps', 'nope'), undefined);
   });
 
+  it('refuses a revision whose Secret does not hold a helm release, naming the Secret', async () => {
+    await assert.rejects(storage.revisionValues('apps', 'web'), (err: unknown) => {
+      assert.ok(err instanceof InvalidRecordError);
+      assert.match(err.message, /^helm release Secret apps\/sh\.helm\.release\.v1\.web\.v10: /);
+      return true;
+    });
+    assert.deepEqual(await storage.revisionValues('apps', 'nope'), []);
+  });
+
   it('is used only with helm\'s Secret storage driver', () => {
     assert.equal(usesSecretStorage({}), true);
     assert.equal(usesSecretStorage({ HELM_DRIVER: 'secret' }), true);
@@ -47,3 +59,45 @@ describe('HelmReleaseStorage', () => {
     assert.equal(usesSecretStorage({ HELM_DRIVER: 'sql' }), false);
   });
 });
+
+// What the real helm binaries write: each revision's values, read back without running helm.
+for (const version of [3, 4] as const) {
+  describe(`HelmReleaseStorage.revisionValues with helm ${version}`, { skip: !helmAvailable() && 'run `npm run helm:setup` first' }, () => {
+    let cluster: Cluster;
+    let storage: HelmReleaseStorage;
+    let chart: string;
+    let helm: HelmRunner;
+    before(async () => {
+      const started = await startKube(['apps']);
+      cluster = started.cluster;
+      storage = new HelmReleaseStorage(started.kube);
+      chart = await writeChart();
+      helm = await makeHelm(version, cluster.kubeconfigPath);
+    });
+    after(async () => {
+      await cluster?.stop();
+      if (chart) await rm(chart, { recursive: true, force: true });
+      if (helm) await rm(helm.home, { recursive: true, force: true });
+    });
+    const upgrade = async (release: string, ...set: string[]) => {
+      const result = await helm(['upgrade', '--install', '-n', 'apps', release, chart, ...set.flatMap((s) => ['--set', s])]);
+      assert.equal(result.code, 0, result.stderr);
+    };
+
+    it('lists every revision with its own values and status, newest first', async () => {
+      await upgrade('web', 'message=one');
+      await upgrade('web', 'message=two', 'canaryWeight=10');
+      await upgrade('web', 'message=three');
+      assert.deepEqual(await storage.revisionValues('apps', 'web'), [
+        { revision: 3, status: 'deployed', values: { message: 'three' } },
+        { revision: 2, status: 'superseded', values: { message: 'two', canaryWeight: 10 } },
+        { revision: 1, status: 'superseded', values: { message: 'one' } },
+      ]);
+    });
+
+    it('gives {} for a revision installed without values', async () => {
+      await upgrade('plain');
+      assert.deepEqual(await storage.revisionValues('apps', 'plain'), [{ revision: 1, status: 'deployed', values: {} }]);
+    });
+  });
+}

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { decodeHelmRelease } from '../../src/kube/helm-release-codec.js';
 import { parseImage } from '../../src/kube/image-ref.js';
 import { splitRoute, subsetNames, subsetWeights } from '../../src/kube/istio-traffic.js';
 import {
@@ -29,6 +31,24 @@ describe('parseImage', () => {
   for (const [image, repository, tag, digest] of cases) {
     it(image, () => assert.deepEqual(parseImage(image), { repository, tag, ...(digest ? { digest } : {}) }));
   }
+});
+
+describe('decodeHelmRelease', () => {
+  const release = { name: 'web', version: 3, info: { status: 'deployed' }, config: { image: { tag: '1.1.0' } } };
+  // What the API returns: the Secret's base64 over helm's own base64 of the payload.
+  const asSecretData = (payload: Buffer) => Buffer.from(payload.toString('base64')).toString('base64');
+
+  it('reads helm\'s gzipped release', () => {
+    assert.deepEqual(decodeHelmRelease(asSecretData(gzipSync(JSON.stringify(release)))), release);
+  });
+  it('reads a release stored without gzip, as helm does', () => {
+    assert.deepEqual(decodeHelmRelease(asSecretData(Buffer.from(JSON.stringify(release)))), release);
+  });
+  it('fails on what is not a release object', () => {
+    assert.throws(() => decodeHelmRelease(''));
+    assert.throws(() => decodeHelmRelease(asSecretData(Buffer.from('[1]'))), /not a release object/);
+    assert.throws(() => decodeHelmRelease(asSecretData(gzipSync('{').subarray(0, 8))));
+  });
 });
 
 describe('Istio traffic', () => {
