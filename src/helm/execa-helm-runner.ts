@@ -2,7 +2,7 @@
 // shell), and turns every failure into a HelmError.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { execa, ExecaError } from 'execa';
+import { execa, ExecaError, type Options } from 'execa';
 import { HelmError } from './helm-error.js';
 import type {
   GetValuesOptions,
@@ -10,11 +10,14 @@ import type {
   HelmHistoryEntry,
   HelmLintResult,
   HelmOutput,
+  HelmReleaseMetadata,
   HelmReleaseStatus,
   HelmRunner,
   HelmRunOptions,
 } from './helm-runner.js';
 import { parseHelmVersion, type HelmVersion } from './helm-version.js';
+import { OutputFiles } from './output-files.js';
+import { parentDeathWrapper, SETPRIV_ARGS, setprivExecFailure } from './parent-death.js';
 
 /** ExecaHelmRunnerOptions configure the real runner; the caller decides binary and environment. */
 export interface ExecaHelmRunnerOptions {
@@ -24,22 +27,46 @@ export interface ExecaHelmRunnerOptions {
   env?: HelmEnv;
   /** kubeContext is passed as --kube-context to the commands that read the cluster. */
   kubeContext?: string;
+  /**
+   * killWithParent runs helm under `setpriv --pdeathsig TERM` where that exists (Linux), so helm
+   * gets SIGTERM when this process dies, even by SIGKILL (see parent-death.ts). Default true.
+   */
+  killWithParent?: boolean;
 }
 
 // Versions by binary, shared by all runners: the version of a binary cannot change while we
 // run, and asking costs a process start. Only successes are kept, so a fixed PATH is noticed.
 const versions = new Map<string, Promise<HelmVersion>>();
 
+// The commands that change the cluster and, on SIGTERM, cancel and record the revision as failed.
+const CHANGES_CLUSTER = new Set(['upgrade', 'rollback']);
+
+// execa's types name only descriptors 1 to 9, but it hands any descriptor number to
+// child_process.spawn unchanged (as it does 1 to 9).
+function descriptor(fd: number): 3 {
+  return fd as 3;
+}
+
+function openOutputFiles(): OutputFiles | undefined {
+  try {
+    return OutputFiles.open();
+  } catch {
+    return undefined; // no writable temp dir: pipes, as everywhere else
+  }
+}
+
 /** ExecaHelmRunner runs helm through execa. */
 export class ExecaHelmRunner implements HelmRunner {
   readonly binary: string;
   private readonly env: HelmEnv;
   private readonly kubeContext: string | undefined;
+  private readonly killWithParent: boolean;
 
   constructor(options: ExecaHelmRunnerOptions = {}) {
     this.binary = options.binary ?? 'helm';
     this.env = options.env ?? {};
     this.kubeContext = options.kubeContext;
+    this.killWithParent = options.killWithParent ?? true;
   }
 
   version(): Promise<HelmVersion> {
@@ -106,12 +133,24 @@ export class ExecaHelmRunner implements HelmRunner {
     };
   }
 
+  async getMetadata(release: string, namespace: string): Promise<HelmReleaseMetadata> {
+    const argv = ['get', 'metadata', release, ...this.clusterFlags(namespace), '--output', 'json'];
+    const doc = (parseJson(this.binary, argv, (await this.run(argv)).stdout) ?? {}) as Record<string, unknown>;
+    return {
+      revision: Number(doc.revision ?? 0),
+      status: String(doc.status ?? 'unknown'),
+      applyMethod: String(doc.applyMethod ?? ''),
+    };
+  }
+
   async getManifest(release: string, namespace: string): Promise<string> {
     return (await this.run(['get', 'manifest', release, ...this.clusterFlags(namespace)])).stdout;
   }
 
   async rollback(release: string, namespace: string, revision: number, options: { timeout?: string } = {}): Promise<void> {
-    await this.run(['rollback', release, String(revision), ...this.clusterFlags(namespace), '--wait', '--timeout', options.timeout ?? '5m']);
+    // No --wait: helm's waits cover every workload of the release, a crash-looping one included;
+    // the runner waits for what it changes next, and never moves traffic to pods not ready.
+    await this.run(['rollback', release, String(revision), ...this.clusterFlags(namespace), '--timeout', options.timeout ?? '5m']);
   }
 
   async template(argv: string[], options: HelmRunOptions = {}): Promise<string> {
@@ -140,23 +179,38 @@ export class ExecaHelmRunner implements HelmRunner {
   }
 
   private async run(argv: string[], options: HelmRunOptions = {}): Promise<HelmOutput> {
+    const setpriv = this.killWithParent ? await parentDeathWrapper() : undefined;
+    // A helm that outlives us must be able to finish its cancel: see output-files.ts.
+    const files = setpriv && CHANGES_CLUSTER.has(argv[0]!) ? openOutputFiles() : undefined;
     try {
-      const subprocess = execa(this.binary, argv, {
+      // setpriv execs helm: same pid, same exit code and output, so kills and timeouts reach helm.
+      // execa's cleanup stays on for the exits it covers (normal exit, SIGINT, SIGTERM).
+      const [file, args] = setpriv ? [setpriv, [...SETPRIV_ARGS, this.binary, ...argv]] : [this.binary, argv];
+      const execaOptions: Options = {
         cwd: options.cwd,
         env: { ...this.env, ...options.env },
         extendEnv: true,
         stdin: 'ignore',
+        stdout: files ? descriptor(files.fds.stdout) : 'pipe',
+        stderr: files ? descriptor(files.fds.stderr) : 'pipe',
         timeout: options.timeoutMs,
         cancelSignal: options.signal,
-      });
+      };
+      const subprocess = execa(file, args, execaOptions);
       if (options.onOutput) {
-        forwardLines(subprocess.stdout, 'stdout', options.onOutput);
-        forwardLines(subprocess.stderr, 'stderr', options.onOutput);
+        if (files) {
+          files.follow(options.onOutput);
+        } else {
+          forwardLines(subprocess.stdout, 'stdout', options.onOutput);
+          forwardLines(subprocess.stderr, 'stderr', options.onOutput);
+        }
       }
       const result = await subprocess;
-      return { stdout: result.stdout, stderr: result.stderr };
+      return files ? files.finish() : { stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
     } catch (error) {
-      throw toHelmError(this.binary, argv, error);
+      throw toHelmError(this.binary, argv, error, setpriv !== undefined, files?.finish());
+    } finally {
+      files?.close();
     }
   }
 }
@@ -167,13 +221,21 @@ function forwardLines(stream: Readable | null, name: 'stdout' | 'stderr', onOutp
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => onOutput(line, name));
 }
 
-function toHelmError(binary: string, argv: string[], error: unknown): HelmError {
+function toHelmError(binary: string, argv: string[], error: unknown, wrapped: boolean, files?: HelmOutput): HelmError {
   if (error instanceof ExecaError) {
+    // Output that went to files is not on execa's error.
+    const stderr = files ? files.stderr : typeof error.stderr === 'string' ? error.stderr : '';
+    // setpriv could not exec helm: report it as a direct spawn would (helm not found), not as
+    // setpriv's own failure.
+    const execFailure = wrapped ? setprivExecFailure(error.exitCode, stderr) : undefined;
+    if (execFailure) {
+      return new HelmError({ binary, command: argv, exitCode: undefined, stderr: '', timedOut: false, spawnCode: execFailure, cause: error });
+    }
     return new HelmError({
       binary,
       command: argv,
       exitCode: error.exitCode,
-      stderr: typeof error.stderr === 'string' ? error.stderr : '',
+      stderr,
       timedOut: error.timedOut,
       spawnCode: error.exitCode === undefined ? error.code : undefined,
       cause: error,

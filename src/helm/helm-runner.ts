@@ -48,6 +48,18 @@ export interface HelmHistoryEntry {
   description: string;
 }
 
+/** HelmReleaseMetadata is the part of `helm get metadata -o json` helm-canary uses (latest revision). */
+export interface HelmReleaseMetadata {
+  revision: number;
+  status: string;
+  /**
+   * applyMethod is how helm 4 applied the revision: "ssa" (server-side apply) or "csa" (client-side
+   * three-way merge); "" when helm does not say (helm 3, or a revision helm 3 wrote). An upgrade with
+   * helm 4's default `--server-side auto` applies the way the latest revision was applied.
+   */
+  applyMethod: string;
+}
+
 /** HelmLintResult is the outcome of `helm lint`: lint failures are results, not errors. */
 export interface HelmLintResult {
   ok: boolean;
@@ -76,9 +88,11 @@ export interface HelmRunner {
   history(release: string, namespace: string): Promise<HelmHistoryEntry[]>;
   /** status is `helm status -o json`, reduced to what helm-canary reads. */
   status(release: string, namespace: string): Promise<HelmReleaseStatus>;
+  /** getMetadata is `helm get metadata -o json`: the latest revision's number, status and apply method. */
+  getMetadata(release: string, namespace: string): Promise<HelmReleaseMetadata>;
   /** getManifest is `helm get manifest`: the rendered objects of the release's latest revision. */
   getManifest(release: string, namespace: string): Promise<string>;
-  /** rollback is `helm rollback RELEASE REVISION --wait`, used to clear a release stuck pending. */
+  /** rollback is `helm rollback RELEASE REVISION` (no --wait), used to clear a release stuck pending. */
   rollback(release: string, namespace: string, revision: number, options?: { timeout?: string }): Promise<void>;
   /** template runs a `template` argv (argv[0] must be "template") and returns the manifests. */
   template(argv: string[], options?: HelmRunOptions): Promise<string>;
