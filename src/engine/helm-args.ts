@@ -14,8 +14,21 @@ export function chartArgs(chart: ChartRef): string[] {
   }
 }
 
+/** UpgradeArgsOptions shape one upgrade's argv. */
+export interface UpgradeArgsOptions {
+  /**
+   * wait adds helm's --wait (default true: what a person running a stage by hand needs). The
+   * runner passes false and waits itself, only for the Deployments an apply changes: helm's
+   * --wait waits for every workload of the release, a crash-looping one the step does not touch
+   * included.
+   */
+  wait?: boolean;
+  /** description is kept by helm with the revision (`helm history` shows it). */
+  description?: string;
+}
+
 /** upgradeArgs is `helm upgrade --install` of the release with the user's values files, then the stage's. */
-export function upgradeArgs(spec: Pick<ReleaseSpec, 'release' | 'namespace' | 'chart' | 'valuesFiles' | 'helm'>, stageValuesFile: string): string[] {
+export function upgradeArgs(spec: Pick<ReleaseSpec, 'release' | 'namespace' | 'chart' | 'valuesFiles' | 'helm'>, stageValuesFile: string, options: UpgradeArgsOptions = {}): string[] {
   const { helm } = spec;
   return [
     'upgrade',
@@ -29,7 +42,8 @@ export function upgradeArgs(spec: Pick<ReleaseSpec, 'release' | 'namespace' | 'c
     ...spec.valuesFiles.flatMap((f) => ['--values', f]),
     '--values',
     stageValuesFile,
-    '--wait',
+    ...(options.wait === false ? [] : ['--wait']),
+    ...(options.description ? ['--description', options.description] : []),
     '--timeout',
     helm.timeout,
     ...helm.extraArgs,

@@ -1,10 +1,20 @@
-// Runs a sequence of applies: drain waits, one helm upgrade each, verification against the
-// cluster after each, and the record kept current so another process can take over.
+// Runs a sequence of applies. Each apply is, in order:
+//   1. the drain wait, when it removes pods that had traffic moments ago;
+//   2. the traffic gate: every Deployment the apply gives more traffic must have its current
+//      pods ready at their image, now (a failed or interrupted earlier run may have left pods
+//      that never became ready: their values being in the cluster proves nothing);
+//   3. one `helm upgrade` without --wait (helm's wait covers every workload of the release, a
+//      crash-looping one the step does not touch included);
+//   4. a wait on the Deployments the apply changed, and only those, then verification of every
+//      value it set.
+// The record is kept current so another process can take over.
 import { stringify } from 'yaml';
-import { toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
+import { ROLES, samePods, toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
 import { CliError, StageFailedError } from '../cli/errors.js';
+import { shellQuote } from '../cli/render/shell-quote.js';
 import type { RunnerContext } from './context.js';
-import { liveToValues, type RolloutRecord, type StoredRecord } from './ports.js';
+import { durationMs } from './duration.js';
+import { liveToValues, type LiveState, type RolloutRecord, type StoredRecord, type UpgradeOptions } from './ports.js';
 import { verifyLive } from './verify.js';
 import { saveRecord } from './record.js';
 
@@ -16,10 +26,28 @@ export interface ApplyLabel {
   file: string;
 }
 
+/** ClusterView is one read of the release: the live objects and the stage values they amount to. */
+export interface ClusterView {
+  live: LiveState;
+  /** undefined when a Deployment or the VirtualService is missing. */
+  observed?: StageValues;
+}
+
+/** readCluster reads the release's live objects once. */
+export async function readCluster(ctx: RunnerContext): Promise<ClusterView> {
+  const objects = await ctx.objects();
+  const live = await ctx.reader.readLive(ctx.spec.namespace, objects);
+  return { live, observed: liveToValues(live, objects) };
+}
+
 /** readObserved reads the release's live values, or undefined when objects are missing. */
 export async function readObserved(ctx: RunnerContext): Promise<StageValues | undefined> {
-  const objects = await ctx.objects();
-  return liveToValues(await ctx.reader.readLive(ctx.spec.namespace, objects), objects);
+  return (await readCluster(ctx)).observed;
+}
+
+/** readinessTimeoutMs is how long a wait on pods may take: helm's --timeout of the release. */
+export function readinessTimeoutMs(ctx: RunnerContext): number {
+  return durationMs(ctx.spec.helm.timeout);
 }
 
 function weightsChanged(a: StageValues, b: StageValues): boolean {
@@ -41,34 +69,61 @@ async function drain(ctx: RunnerContext, record: RolloutRecord): Promise<void> {
   task.done();
 }
 
-/** verifyApplied re-reads the cluster until it matches `expected` or the verify timeout passes. */
-export async function verifyApplied(ctx: RunnerContext, expected: StageValues): Promise<string[]> {
+/**
+ * waitForState re-reads the cluster until it matches `expected` (pods ready on the `readiness`
+ * Deployments only) or `timeoutMs` passes; returns what still differs, empty when it matches.
+ */
+export async function waitForState(ctx: RunnerContext, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number): Promise<string[]> {
   const objects = await ctx.objects();
-  const deadline = ctx.clock.now().getTime() + ctx.verifyTimeoutMs;
+  const deadline = ctx.clock.now().getTime() + timeoutMs;
   for (;;) {
-    const problems = verifyLive(await ctx.reader.readLive(ctx.spec.namespace, objects), expected, objects);
+    const problems = verifyLive(await ctx.reader.readLive(ctx.spec.namespace, objects), expected, objects, { readiness });
     if (problems.length === 0 || ctx.clock.now().getTime() >= deadline) return problems;
     await ctx.clock.sleep(250);
   }
 }
 
+/** verifyApplied re-reads the cluster until all of `expected` is in place, pods ready, or the verify timeout passes. */
+export function verifyApplied(ctx: RunnerContext, expected: StageValues): Promise<string[]> {
+  return waitForState(ctx, expected, ROLES, ctx.verifyTimeoutMs);
+}
+
+/** StepOptions tune one apply. */
+export interface StepOptions extends UpgradeOptions {
+  /** description is what helm keeps with the revision. */
+  description?: string;
+}
+
 /**
- * applyOnce runs one helm upgrade with `values` and verifies the cluster after it. Throws
- * StageFailedError (helm's own message included) when helm or the verification fails.
+ * applyOnce runs one helm upgrade with `values`, coming from `before`, then waits for the
+ * Deployments it changed. Throws StageFailedError (helm's own message included) when the gate,
+ * helm or the wait fails.
  */
-export async function applyOnce(ctx: RunnerContext, values: StageValues, fileName: string, title: string): Promise<void> {
+export async function applyOnce(ctx: RunnerContext, before: StageValues | undefined, values: StageValues, fileName: string, title: string, options: StepOptions = {}): Promise<void> {
+  const argv = (file: string) => upgradeArgs(ctx.spec, file, { wait: false, description: options.description });
   if (ctx.dryRun) {
-    ctx.reporter.info(`[dry run] ${title}\n  helm ${upgradeArgs(ctx.spec, fileName).join(' ')}\n  ${fileName}:\n${indent(stringify(toChartValues(values, ctx.spec.valuePaths)))}`);
+    ctx.reporter.info(`[dry run] would apply ${title}\n  helm ${argv(fileName).map(shellQuote).join(' ')}\n  ${fileName}:\n${indent(stringify(toChartValues(values, ctx.spec.valuePaths)))}`);
     return;
   }
+  const timeoutMs = readinessTimeoutMs(ctx);
+  const raised = before ? ROLES.filter((r) => values[r].weight > before[r].weight) : [];
+  if (before && raised.length > 0) {
+    const problems = await waitForState(ctx, before, raised, timeoutMs);
+    if (problems.length) throw new StageFailedError(`${title}: no traffic was moved, because the pods that would receive it are not ready`, problems);
+  }
   try {
-    await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => ctx.helm.upgrade(upgradeArgs(ctx.spec, file)));
+    await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => ctx.helm.upgrade(argv(file), { takeOwnership: options.takeOwnership }));
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new StageFailedError(`${title}: helm upgrade failed`, [(err as Error).message]);
   }
-  const problems = await verifyApplied(ctx, values);
-  if (problems.length) throw new StageFailedError(`${title}: the cluster does not match what was applied`, problems);
+  // A first install (no `before`) waits for everything it created.
+  const changed = before ? ROLES.filter((r) => !samePods(before[r], values[r]) || raised.includes(r)) : ROLES;
+  const problems = await waitForState(ctx, values, changed, changed.length > 0 ? Math.max(timeoutMs, ctx.verifyTimeoutMs) : ctx.verifyTimeoutMs);
+  if (problems.length) {
+    const what = problems.some((p) => / ready replicas | still rolling out/.test(p)) ? `pods not ready within ${ctx.spec.helm.timeout}` : 'the cluster does not match what was applied';
+    throw new StageFailedError(`${title}: ${what}`, problems);
+  }
 }
 
 /**
@@ -76,7 +131,7 @@ export async function applyOnce(ctx: RunnerContext, values: StageValues, fileNam
  * StageFailedError (helm's own message included) when an apply or its verification fails;
  * the record then still describes the last state reached.
  */
-export async function runApplies(ctx: RunnerContext, stored: StoredRecord, applies: Apply[], label: ApplyLabel, from: StageValues): Promise<StoredRecord> {
+export async function runApplies(ctx: RunnerContext, stored: StoredRecord, applies: Apply[], label: ApplyLabel, from: StageValues, options: UpgradeOptions = {}): Promise<StoredRecord> {
   let current = stored;
   // `from` is what the caller already read of the cluster: the state the first apply starts from.
   let before = from;
@@ -85,14 +140,17 @@ export async function runApplies(ctx: RunnerContext, stored: StoredRecord, appli
     if (apply.drainBefore) await drain(ctx, current.record);
     const task = ctx.reporter.task(`${label.title}${step}: ${apply.purpose}`);
     try {
-      await applyOnce(ctx, apply.values, `${ctx.spec.release}-${label.file}${String.fromCharCode(97 + i)}.values.yaml`, `${label.title}${step} (${apply.purpose})`);
+      await applyOnce(ctx, before, apply.values, `${ctx.spec.release}-${label.file}${String.fromCharCode(97 + i)}.values.yaml`, `${label.title}${step} (${apply.purpose})`, {
+        ...options,
+        description: `helm-canary ${label.title}${step}: ${apply.purpose}`,
+      });
     } catch (err) {
       task.fail();
       throw err;
     }
     task.done();
     if (weightsChanged(before, apply.values)) {
-      const routed = (['production', 'canary'] as const).filter((r) => before[r].weight > 0) satisfies DeploymentRole[];
+      const routed = ROLES.filter((r) => before[r].weight > 0);
       current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
     }
     before = apply.values;

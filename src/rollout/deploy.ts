@@ -2,10 +2,11 @@
 // when no rollout is in progress.
 import { stableValues } from '../engine/index.js';
 import { BlockedError } from '../cli/errors.js';
-import { applyOnce } from './apply-values.js';
+import { applyOnce, readCluster } from './apply-values.js';
 import type { RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { isActive } from './record.js';
+import { findUnrecordedRollout } from './unrecorded.js';
 
 /** DeployOptions are deploy's flags. */
 export interface DeployOptions {
@@ -25,10 +26,20 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
       ]);
     }
     await ensureNotPending(ctx, options.recover ?? false);
+    // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic,
+    // and one upgrade to stable would remove pods that carry traffic.
+    const installed = (await ctx.helm.status()) !== undefined;
+    const observed = installed ? (await readCluster(ctx)).observed : undefined;
+    const found = await findUnrecordedRollout(ctx, observed);
+    if (found) {
+      throw new BlockedError(`the cluster shows a rollout of ${release} in progress (${found.evidence}), though no record describes it: deploy is refused`, [
+        'undo it safely with: helm-canary rollback (it rebuilds the record from the cluster and helm history)',
+      ]);
+    }
     const values = stableValues({ repository: ctx.spec.repository, stableTag: options.tag, newTag: options.tag, replicas: ctx.spec.replicas });
-    const task = ctx.reporter.task(`deploy ${release} ${options.tag}: helm upgrade --install --wait`);
+    const task = ctx.reporter.task(`deploy ${release} ${options.tag}: helm upgrade --install, then waiting for its pods`);
     try {
-      await applyOnce(ctx, values, `${release}-deploy.values.yaml`, `deploy ${options.tag}`);
+      await applyOnce(ctx, observed, values, `${release}-deploy.values.yaml`, `deploy ${options.tag}`);
     } catch (err) {
       task.fail();
       throw err;

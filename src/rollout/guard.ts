@@ -1,6 +1,8 @@
 // The checks every mutating command makes before touching the release: it holds the release's
 // lease, and helm is not stuck in a pending operation from an interrupted run.
+import { readChartValues, sameValues } from '../engine/index.js';
 import { BlockedError } from '../cli/errors.js';
+import { readObserved } from './apply-values.js';
 import type { RunnerContext } from './context.js';
 import type { Lock } from './ports.js';
 
@@ -45,8 +47,27 @@ export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Pr
       'or run this command again with --recover to do that first',
     ]);
   }
-  if (revision === undefined) throw new BlockedError(`helm release ${release} is stuck in ${status.status} and has no deployed revision to return to`, [`clear it with: ${fix}`]);
-  const task = ctx.reporter.task(`recovering: helm rollback ${release} to revision ${revision}`);
-  await ctx.helm.rollbackTo(revision);
+  const target = await recoveryRevision(ctx, status.revision, revision);
+  if (target === undefined) throw new BlockedError(`helm release ${release} is stuck in ${status.status} and has no deployed revision to return to`, [`clear it with: ${fix}`]);
+  if (ctx.dryRun) {
+    ctx.reporter.info(`[dry run] would clear the pending release: helm rollback ${release} ${target}`);
+    return;
+  }
+  const task = ctx.reporter.task(`recovering: helm rollback ${release} to revision ${target}${target === status.revision ? ' (the pending one: the cluster already runs it, so no pod restarts)' : ''}`);
+  await ctx.helm.rollbackTo(target);
   task.done();
+}
+
+/**
+ * recoveryRevision picks the revision a pending release is rolled back to. When the killed helm
+ * had already applied the pending revision, the cluster runs its values: rolling back to that
+ * revision itself clears the pending state and changes no object, where going back to the last
+ * deployed one would restart pods that already run the desired spec.
+ */
+async function recoveryRevision(ctx: RunnerContext, pending: number, lastDeployed: number | undefined): Promise<number | undefined> {
+  const revision = (await ctx.helm.revisions()).find((r) => r.revision === pending);
+  const read = revision ? readChartValues(revision.values, ctx.spec.valuePaths) : undefined;
+  if (!read || !('values' in read)) return lastDeployed;
+  const observed = await readObserved(ctx).catch(() => undefined);
+  return observed && sameValues(observed, read.values) ? pending : lastDeployed;
 }

@@ -1,14 +1,15 @@
 // promote: applies the next stage, or every stage up to --to in order, never skipping one.
 // Before applying, the cluster must still be where the record says; each move is computed from
 // what the cluster runs, so a promote interrupted mid-stage resumes where it stopped.
-import { diffValues, identifyPosition, planTransition, promotionPath, type Stage, type StageValues } from '../engine/index.js';
+import { ROLES, diffValues, identifyPosition, planTransition, promotionPath, type Stage, type StageValues } from '../engine/index.js';
 import { BlockedError, InputError, StageFailedError } from '../cli/errors.js';
-import { readObserved, runApplies } from './apply-values.js';
+import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { isActive, saveRecord } from './record.js';
 import { rollbackLocked } from './rollback.js';
 import type { StoredRecord } from './ports.js';
+import { verifyLive } from './verify.js';
 
 /** PromoteOptions are promote's flags. */
 export interface PromoteOptions {
@@ -43,17 +44,36 @@ export function promote(ctx: RunnerContext, options: PromoteOptions): Promise<Pr
   });
 }
 
-/** currentStage finds the stage the cluster is at, refusing (or with --force, accepting) drift. */
-async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: Stage[], force: boolean): Promise<{ stage: number; resuming?: number; observed?: StageValues }> {
+/** Where a promote starts from: the stage reached, and the stage being re-done, if any. */
+interface StartingPoint {
+  stage: number;
+  /** A stage whose values an earlier run applied (some or all) but that was never reached. */
+  resuming?: number;
+  /** The target stage's values and pods were in place: an interrupted run reached it and did not record it. */
+  reachedUnrecorded?: boolean;
+  observed?: StageValues;
+}
+
+/**
+ * currentStage finds the stage the cluster is at, refusing (or with --force, accepting) drift.
+ * A stage counts as reached only when its values are applied AND its pods are ready: values in
+ * place with pods that never became ready are a stage to re-do, never one to go past.
+ */
+async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: Stage[], force: boolean): Promise<StartingPoint> {
   const { record } = stored;
   if (record.phase === 'rolling-back') {
     throw new BlockedError(`a rollback of ${record.release} was interrupted`, ['finish it with: helm-canary rollback']);
   }
-  const observed = await readObserved(ctx);
+  const { live, observed } = await readCluster(ctx);
+  const objects = await ctx.objects();
   const expected = stages[record.stage - 1]!.values;
   const hint = record.target ?? record.stage;
   const position = observed ? identifyPosition(stages, observed, hint) : ({ kind: 'unknown' } as const);
-  if (position.kind === 'stage' && (position.stage === record.stage || position.stage === record.target)) return { stage: position.stage, observed };
+  if (position.kind === 'stage' && position.stage === record.stage) return { stage: record.stage, observed };
+  if (position.kind === 'stage' && position.stage === record.target) {
+    const ready = verifyLive(live, stages[position.stage - 1]!.values, objects).length === 0;
+    return ready ? { stage: position.stage, reachedUnrecorded: true, observed } : { stage: position.stage - 1, resuming: position.stage, observed };
+  }
   if (position.kind === 'promoting' && position.stage === record.target) return { stage: position.stage - 1, resuming: position.stage, observed };
   const details = observed
     ? diffValues(expected, observed).map((d) => `${d.field}: record says ${d.expected}, cluster has ${d.actual}`)
@@ -72,16 +92,17 @@ async function currentStage(ctx: RunnerContext, stored: StoredRecord, stages: St
 export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
   let stored = initial;
   const stages = stagesOf(ctx, stored.record);
-  const { stage: from, resuming, observed: seen } = await currentStage(ctx, stored, stages, options.force ?? false);
-  if (from !== stored.record.stage) {
+  const { stage: from, resuming, reachedUnrecorded, observed: seen } = await currentStage(ctx, stored, stages, options.force ?? false);
+  if (reachedUnrecorded) {
     // The run that applied stage `from` was killed after its last apply and before it recorded
     // it: record the stage now, so record, history and cluster agree again.
     const done = from === stages.length;
     stored = await saveRecord(ctx, stored, { stage: from, target: undefined, phase: done ? 'completed' : 'in-progress' }, {
       action: 'promote', from: from - 1, to: from, result: 'ok', message: 'recorded by a later run: the run that applied it was interrupted',
     });
-    ctx.reporter.info(`stage ${from} (${stages[from - 1]!.name}) was applied by an interrupted run; recorded it`);
-    if (done && options.to === undefined) return { stored, stages, applied: [] };
+    ctx.reporter.info(`stage ${from} (${stages[from - 1]!.name}) was applied by an interrupted run, and its pods are ready; recorded it`);
+    // The interrupted run was taking the release to this stage: a person judges it before the next.
+    if (options.to === undefined) return { stored, stages, applied: [from] };
   }
   const target = options.to ?? (resuming ?? from + 1);
   if (from === stages.length && options.to !== from) throw new BlockedError(`the rollout of ${ctx.spec.release} is complete (stage ${from}, ${stages[from - 1]!.name}): nothing to promote`);
@@ -104,6 +125,12 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
     try {
       const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
       current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` }, observed);
+      // A stage is reached when its values are applied and its pods are ready, all of them: a
+      // stage re-done after a failure may have had nothing left to apply, only pods to wait for.
+      if (!ctx.dryRun) {
+        const problems = await waitForState(ctx, stage.values, ROLES, readinessTimeoutMs(ctx));
+        if (problems.length) throw new StageFailedError(`${title} is not in place`, problems);
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       current = await saveRecord(ctx, current, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
@@ -119,7 +146,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
     const done = number === stages.length;
     current = await saveRecord(ctx, current, { stage: number, target: undefined, phase: done ? 'completed' : 'in-progress' }, { action: 'promote', from: number - 1, to: number, result: 'ok' });
     applied.push(number);
-    ctx.reporter.info(`stage ${number} of ${stages.length} (${stage.name}) is in place`);
+    ctx.reporter.info(ctx.dryRun ? `[dry run] stage ${number} of ${stages.length} (${stage.name}) would be in place` : `stage ${number} of ${stages.length} (${stage.name}) is in place`);
   }
   return { stored: current, stages, applied };
 }

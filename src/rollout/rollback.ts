@@ -1,33 +1,62 @@
-// rollback: from any stage, or any state an interrupted command left, back to the stable values,
-// in the engine's safe order; done only when the cluster is verified at stable.
-import { planTransition } from '../engine/index.js';
-import { StageFailedError } from '../cli/errors.js';
-import { readObserved, runApplies, verifyApplied } from './apply-values.js';
+// rollback: from any stage, or any state an interrupted or failed command left, back to the
+// stable values, in the engine's safe order; done only when the cluster is verified at stable.
+// It is the command of the bad day, so it asks for nothing it can find out itself: a release
+// left pending by a killed helm is cleared, fields changed by hand are taken back (and named),
+// and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
+import { ROLES, diffValues, identifyPosition, planTransition, type StageValues } from '../engine/index.js';
+import { BlockedError, StageFailedError } from '../cli/errors.js';
+import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
-import { saveRecord } from './record.js';
+import { isActive, newRecord, saveRecord } from './record.js';
+import { findUnrecordedRollout } from './unrecorded.js';
 import type { StoredRecord } from './ports.js';
 
 /** RollbackOptions are rollback's flags. */
 export interface RollbackOptions {
+  /** Kept for symmetry with promote: rollback always clears a pending release. */
   recover?: boolean;
 }
 
 /** rollback runs `rollback` holding the release's lease. */
-export function rollback(ctx: RunnerContext, options: RollbackOptions): Promise<StoredRecord | undefined> {
+export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise<StoredRecord | undefined> {
   return withLock(ctx, async () => {
-    const stored = await ctx.records.read(ctx.spec.namespace, ctx.spec.release);
-    if (!stored) {
-      // A pipeline's rollback job after a rejected first approval lands here: nothing was changed.
-      ctx.reporter.info(`no rollout of ${ctx.spec.release} was ever started in namespace ${ctx.spec.namespace}: nothing to roll back`);
-      return undefined;
+    const { release, namespace } = ctx.spec;
+    const stored = await ctx.records.read(namespace, release);
+    if (stored && isActive(stored.record)) {
+      await ensureNotPending(ctx, true);
+      return rollbackLocked(ctx, stored);
     }
-    if (stored.record.phase === 'rolled-back') {
-      ctx.reporter.info(`${ctx.spec.release} was already rolled back to ${stored.record.stableTag}`);
+    if (stored?.record.phase === 'completed') {
+      // Rolling a completed rollout back returns the release to the version before it.
+      await ensureNotPending(ctx, true);
+      return rollbackLocked(ctx, stored);
+    }
+    // No active record: the cluster may still show a rollout (the record was deleted).
+    await ensureNotPending(ctx, true);
+    const { observed } = await readCluster(ctx);
+    const found = await findUnrecordedRollout(ctx, observed);
+    if (!found) {
+      if (!stored) ctx.reporter.info(`no rollout of ${release} was ever started in namespace ${namespace}: nothing to roll back`);
+      else ctx.reporter.info(`${release} was already rolled back to ${stored.record.stableTag}`);
       return stored;
     }
-    await ensureNotPending(ctx, options.recover ?? false);
-    return rollbackLocked(ctx, stored);
+    if (!found.stable) {
+      throw new BlockedError(`the cluster shows a rollout of ${release} in progress (${found.evidence}), but no rollout record and no helm revision at rest to return to`, [
+        `return it to a revision you trust with: helm rollback ${release} REVISION --namespace ${namespace} (helm history ${release} lists them)`,
+      ]);
+    }
+    const { stable } = found;
+    const newTag = found.observed.canary.tag !== stable.tag ? found.observed.canary.tag : found.observed.production.tag;
+    ctx.reporter.warn(`no rollout record, but the cluster shows a rollout in progress (${found.evidence}): rolling back to ${stable.tag}, the production tag of helm revision ${stable.revision}`);
+    const record = {
+      ...newRecord(ctx, { release, namespace, repository: stable.repository, replicas: stable.replicas }, stable.tag, newTag, ctx.plan),
+      objects: await ctx.objects(),
+    };
+    const rebuilt = await saveRecord(ctx, { record, version: stored?.version }, {}, {
+      action: 'recover', from: 1, to: 1, result: 'ok', message: `record rebuilt from the cluster and helm revision ${stable.revision}`,
+    });
+    return rollbackLocked(ctx, rebuilt);
   });
 }
 
@@ -37,14 +66,26 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
   const stable = stages[0]!.values;
   const from = stored.record.stage;
   let current = await saveRecord(ctx, stored, { phase: 'rolling-back' });
-  const observed = (await readObserved(ctx)) ?? stages[from - 1]!.values;
+  const { observed } = await readCluster(ctx);
+  const start: StageValues = observed ?? stages[from - 1]!.values;
+  if (observed && identifyPosition(stages, observed, from).kind === 'unknown') {
+    const changed = diffValues(stages[from - 1]!.values, observed).map((d) => `${d.field} ${d.actual} (stage ${from} has ${d.expected})`);
+    ctx.reporter.warn(`the cluster matches no step of the rollout, so it was changed outside helm-canary: rollback takes these fields back: ${changed.join('; ')}`);
+  }
   // Every deployment may have had traffic moments ago when a command was interrupted.
   const recentlyRouted = current.record.recentlyRouted ?? ['production', 'canary'];
-  const applies = planTransition(observed, stable, { recentlyRouted });
-  current = await runApplies(ctx, current, applies, { title: 'rollback', file: 'rollback' }, observed);
-  const problems = await verifyApplied(ctx, stable);
-  if (problems.length) throw new StageFailedError('rollback applied, but the cluster is not verified at stable', problems);
+  const applies = planTransition(start, stable, { recentlyRouted });
+  current = await runApplies(ctx, current, applies, { title: 'rollback', file: 'rollback' }, start, { takeOwnership: true });
+  if (!ctx.dryRun) {
+    const problems = await waitForState(ctx, stable, ROLES, readinessTimeoutMs(ctx));
+    if (problems.length) {
+      const image = `${stable.production.repository}:${stable.production.tag}`;
+      throw new StageFailedError(`rollback applied, but the stable version ${image} is not ready: the stable image itself may be broken`, problems);
+    }
+  }
   current = await saveRecord(ctx, current, { stage: 1, target: undefined, phase: 'rolled-back', lastError: undefined }, { action: 'rollback', from, to: 1, result: 'ok' });
-  ctx.reporter.info(`rolled back: ${ctx.spec.release} runs ${current.record.stableTag} with all traffic on production`);
+  ctx.reporter.info(ctx.dryRun
+    ? `[dry run] would roll back: ${ctx.spec.release} would run ${current.record.stableTag} with all traffic on production`
+    : `rolled back: ${ctx.spec.release} runs ${current.record.stableTag} with all traffic on production`);
   return current;
 }

@@ -1,9 +1,19 @@
 // status: the release's stage, both deployments, the live weights, the rollout record and the
 // next legal moves. Reads only; works from any machine with cluster access.
-import { identifyPosition, legalMoves, planStages, type Move } from '../engine/index.js';
+import { identifyPosition, legalMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
 import { InputError } from '../cli/errors.js';
 import { planOf, type RunnerContext } from './context.js';
 import { liveToValues, type DeploymentState, type HelmReleaseStatus, type LiveState, type LockHolder, type ReleaseObjects, type RolloutPhase, type RolloutRecord } from './ports.js';
+import { isActive } from './record.js';
+import { lastStableRevision, rolloutEvidence, type StableRevision } from './unrecorded.js';
+import { verifyLive } from './verify.js';
+
+/**
+ * StatusPhase is the record's phase as it really is: `interrupted` when the record says a promote
+ * or rollback is running but nobody holds the release's lease (the process was killed), and
+ * `unrecorded` when the cluster shows a rollout that no active record describes.
+ */
+export type StatusPhase = RolloutPhase | 'interrupted' | 'unrecorded' | 'none';
 
 /** DeploymentStatus is one deployment in status output. */
 export interface DeploymentStatus {
@@ -23,7 +33,9 @@ export interface ReleaseStatus {
   position: string;
   stableTag: string | null;
   newTag: string | null;
-  phase: RolloutPhase | 'none';
+  phase: StatusPhase;
+  /** What is not in place at the position shown: pods not ready at their image, values that differ. */
+  problems: string[];
   production: DeploymentStatus;
   canary: DeploymentStatus;
   traffic: { virtualService: string; weights: Record<string, number> } | null;
@@ -51,6 +63,8 @@ export interface StatusInputs {
   lock?: LockHolder;
   objects: ReleaseObjects;
   live: LiveState;
+  /** The newest helm revision at rest, when read (status of one release reads it; --all does not). */
+  stableRevision?: StableRevision;
 }
 
 /** readStatus gathers the status of the configured release. */
@@ -63,30 +77,75 @@ export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
   ]);
   if (!helmStatus && !stored) throw new InputError(`release ${release} not found in namespace ${namespace}`, ['install it with: helm-canary deploy --tag TAG']);
   const objects = await ctx.objects();
-  const live = await ctx.reader.readLive(namespace, objects);
-  return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live });
+  const [live, revisions] = await Promise.all([ctx.reader.readLive(namespace, objects), helmStatus ? ctx.helm.revisions() : Promise.resolve([])]);
+  const stableRevision = lastStableRevision(revisions, ctx.spec.valuePaths);
+  return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live, stableRevision });
+}
+
+/** valuesAt are the values the cluster should have at a position, when it is one the plan knows. */
+function valuesAt(stages: Stage[], found: Position): StageValues | undefined {
+  if (found.kind === 'stage') return stages[found.stage - 1]!.values;
+  if (found.kind === 'promoting') return stages[found.stage - 1]!.applies[found.apply - 1]?.values;
+  if (found.kind === 'rolling-back') return planRollbackFrom(stages, found.from)[found.apply - 1]?.values;
+  return undefined;
+}
+
+function describePosition(found: Position, problems: string[]): string {
+  const where =
+    found.kind === 'stage' ? `at stage ${found.stage}` :
+    found.kind === 'promoting' ? `between stages ${found.stage - 1} and ${found.stage} (apply ${found.apply} of ${found.of} done)` :
+    found.kind === 'rolling-back' ? `rolling back from stage ${found.from} (apply ${found.apply} of ${found.of} done)` :
+    'drifted: the cluster matches no stage of the plan';
+  return found.kind !== 'unknown' && problems.length ? `${where}, not ready: ${problems.join('; ')}` : where;
 }
 
 /** buildStatus computes a release's status from what was read; no I/O. */
 export function buildStatus(inputs: StatusInputs): ReleaseStatus {
-  const { release, namespace, record, helmStatus, lock, objects, live } = inputs;
+  const { release, namespace, record, helmStatus, lock, objects, live, stableRevision } = inputs;
   const observed = liveToValues(live, objects);
   let stage: ReleaseStatus['stage'] = null;
   let position = 'no rollout recorded';
   let nextMoves: string[] = [];
+  let problems: string[] = [];
+  let phase: StatusPhase = record?.phase ?? 'none';
+  let stableTag = record?.stableTag ?? null;
   if (record) {
     const stages = planStages(record, planOf(record));
     const names = stages.map((s) => s.name);
     const found = observed ? identifyPosition(stages, observed, record.target ?? record.stage) : ({ kind: 'unknown' } as const);
-    const at = found.kind === 'stage' ? found.stage : record.stage;
+    const expected = valuesAt(stages, found);
+    // Readiness is judged on the current ReplicaSet's pods, against the values of the position.
+    problems = expected ? verifyLive(live, expected, objects) : [];
+    const at = found.kind === 'stage' && problems.length === 0 ? found.stage : record.stage;
     stage = { number: at, name: names[at - 1]!, of: stages.length };
-    position =
-      found.kind === 'stage' ? `at stage ${found.stage}` :
-      found.kind === 'promoting' ? `between stages ${found.stage - 1} and ${found.stage} (apply ${found.apply} of ${found.of} done)` :
-      found.kind === 'rolling-back' ? `rolling back from stage ${found.from} (apply ${found.apply} of ${found.of} done)` :
-      'drifted: the cluster matches no stage of the plan';
+    position = describePosition(found, problems);
+    if (record.phase === 'failed' && record.target !== undefined) {
+      position = `stage ${record.target} (${names[record.target - 1]}) failed; ${position}`;
+    }
+    if ((record.phase === 'promoting' || record.phase === 'rolling-back') && !lock) {
+      phase = 'interrupted';
+      const doing = record.phase === 'promoting' ? `promoting to stage ${record.target}` : 'rolling back';
+      position = `interrupted while ${doing} (no process holds the release); ${position}`;
+    }
     if (record.phase === 'rolled-back') nextMoves = ['start a new rollout'];
-    else nextMoves = legalMoves(record.phase === 'completed' ? stages.length : at, stages.length).map((m) => describeMove(m, names));
+    else if (phase === 'interrupted' && record.phase === 'rolling-back') nextMoves = ['rollback (finishes the interrupted one)'];
+    else {
+      const moves = legalMoves(record.phase === 'completed' ? stages.length : at, stages.length).map((m) => describeMove(m, names));
+      // At stage 1 a failed or interrupted stage 2 may have left canary pods: rollback removes them.
+      if (!moves.includes('rollback') && (record.phase === 'failed' || found.kind !== 'stage')) moves.push('rollback');
+      // After a failure the first thing offered is the way back.
+      nextMoves = record.phase === 'failed' || problems.length ? [...moves.filter((m) => m === 'rollback'), ...moves.filter((m) => m !== 'rollback')] : moves;
+    }
+  }
+  if (!record || !isActive(record)) {
+    // The cluster is the truth: a rollout whose record was deleted still shows in it.
+    const evidence = observed ? rolloutEvidence(observed, stableRevision) : undefined;
+    if (evidence && record?.phase !== 'completed') {
+      phase = 'unrecorded';
+      position = `a rollout is in progress but has no record: ${evidence}`;
+      stableTag = stableRevision?.tag ?? stableTag;
+      nextMoves = ['rollback (rebuilds the record from the cluster and helm history)'];
+    }
   }
   const weights = live.traffic?.weights ?? {};
   return {
@@ -94,9 +153,10 @@ export function buildStatus(inputs: StatusInputs): ReleaseStatus {
     namespace,
     stage,
     position,
-    stableTag: record?.stableTag ?? null,
+    stableTag,
     newTag: record?.newTag ?? null,
-    phase: record?.phase ?? 'none',
+    phase,
+    problems,
     production: deploymentStatus(objects.production, live.production, weights[objects.subsets.production]),
     canary: deploymentStatus(objects.canary, live.canary, weights[objects.subsets.canary]),
     traffic: live.traffic ? { virtualService: live.traffic.virtualService, weights: live.traffic.weights } : null,

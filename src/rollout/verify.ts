@@ -1,12 +1,24 @@
-// Verification after every apply: the cluster must run what the apply asked for, with every pod
-// ready, and route exactly the asked weights. Pure: compares a LiveState with stage values.
-import type { DeploymentRole, StageValues } from '../engine/index.js';
+// Verification after every apply: the cluster must run what the apply asked for, route exactly
+// the asked weights, and have every pod ready on the Deployments whose readiness is in question.
+// Pure: compares a LiveState with stage values.
+import { ROLES, type DeploymentRole, type StageValues } from '../engine/index.js';
 import type { LiveState, ReleaseObjects } from './ports.js';
 
+/** VerifyOptions narrow what is checked. */
+export interface VerifyOptions {
+  /**
+   * readiness lists the Deployments whose pods must be ready (default: both). An apply checks
+   * only the ones it changed or gives traffic to: a step of a rollback must not wait on a
+   * crash-looping Deployment it does not touch.
+   */
+  readiness?: readonly DeploymentRole[];
+}
+
 /** verifyLive lists every way `live` differs from `expected`; empty when the stage is in place. */
-export function verifyLive(live: LiveState, expected: StageValues, objects: ReleaseObjects): string[] {
+export function verifyLive(live: LiveState, expected: StageValues, objects: ReleaseObjects, options: VerifyOptions = {}): string[] {
   const problems: string[] = [];
-  for (const role of ['production', 'canary'] as const satisfies DeploymentRole[]) {
+  const readiness = options.readiness ?? ROLES;
+  for (const role of ROLES) {
     const want = expected[role];
     const got = live[role];
     const name = objects[role];
@@ -17,19 +29,20 @@ export function verifyLive(live: LiveState, expected: StageValues, objects: Rele
     const image = `${want.repository}:${want.tag}`;
     if (got.image !== image) problems.push(`${role} Deployment ${name} runs ${got.image}, expected ${image}`);
     if (got.desired !== want.replicas) problems.push(`${role} Deployment ${name} wants ${got.desired} replicas, expected ${want.replicas}`);
-    if (got.ready < want.replicas) problems.push(`${role} Deployment ${name} has ${got.ready}/${want.replicas} ready replicas`);
+    if (!readiness.includes(role)) continue;
+    if (got.ready < want.replicas) problems.push(`${role} Deployment ${name} has ${got.ready}/${want.replicas} ready replicas at ${image}`);
     else if (!got.settled) problems.push(`${role} Deployment ${name} is still rolling out`);
   }
   const traffic = live.traffic;
   if (!traffic) problems.push(`VirtualService ${objects.virtualService} not found`);
   else {
-    for (const role of ['production', 'canary'] as const) {
+    for (const role of ROLES) {
       const subset = objects.subsets[role];
       const weight = traffic.weights[subset] ?? 0;
       if (weight !== expected[role].weight) problems.push(`VirtualService ${traffic.virtualService} routes ${weight} % to ${subset}, expected ${expected[role].weight} %`);
     }
     if (objects.destinationRule !== undefined) {
-      for (const role of ['production', 'canary'] as const) {
+      for (const role of ROLES) {
         if (!traffic.subsets.includes(objects.subsets[role])) problems.push(`DestinationRule ${objects.destinationRule} has no subset ${objects.subsets[role]}`);
       }
     }

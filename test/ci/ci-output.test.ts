@@ -18,6 +18,7 @@ const STATUS: ReleaseStatus = {
   stableTag: '83',
   newTag: '84',
   phase: 'in-progress',
+  problems: [],
   production: { name: 'productpage-production', image: 'acr.io/app:83', tag: '83', desired: 2, ready: 2, weight: 10 },
   canary: { name: 'productpage-canary', image: 'acr.io/app:84', tag: '84', desired: 2, ready: 1, weight: 90 },
   traffic: { virtualService: 'productpage', weights: { production: 10, canary: 90 } },

@@ -86,8 +86,10 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     const revisions = helmRevisions(env);
     const r = await env.cli(['promote', '--dry-run']);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stderr, /\[dry run\] stage 5 \(production updated\)/);
-    assert.match(r.stderr, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --wait --timeout 20s/);
+    assert.match(r.stderr, /\[dry run\] would apply stage 5 \(production updated\)/);
+    // the runner waits for the pods itself (only those the apply changes), so no helm --wait
+    assert.match(r.stderr, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --description 'helm-canary stage 5 \(production updated\): production tag 1\.0 -> 2\.0' --timeout 20s/);
+    assert.match(r.stderr, /\[dry run\] stage 5 of 7 \(production updated\) would be in place/);
     assert.match(r.stderr, /productionDeployment:\n\s+image:\n\s+repository: acr\.io\/bookinfo\/productpage\n\s+tag: "2\.0"/);
     assert.equal(helmRevisions(env), revisions);
     assert.equal(env.observe().record!.stage, 4);
@@ -105,7 +107,7 @@ for (const helm of HELM_MAJORS) {
     });
     after(() => env.stop());
 
-    it('is detected with the command that clears it, and --recover clears it', async () => {
+    it('is detected with the command that clears it, and rollback clears it by itself', async () => {
       env.cluster.faults.setImageBehaviour(`${REPOSITORY}:slow`, 'never-ready');
       // Kill the tool and its helm (one process group) while helm waits: helm leaves pending-upgrade.
       const child = execa(process.execPath, [cliPath, 'start', '--new-tag', 'slow'], { cwd: env.dir, env: { ...env.env, HELM_CANARY_LOCK_TTL_SECONDS: '2' }, detached: true, reject: false });
@@ -116,18 +118,20 @@ for (const helm of HELM_MAJORS) {
       await child;
 
       // the killed run's lease stays live until it expires (2 s here)
-      let r = await env.cli(['rollback']);
+      let r = await env.cli(['promote']);
       for (let i = 0; i < 120 && /locked by/.test(r.stderr); i++) {
         await sleep(250);
-        r = await env.cli(['rollback']);
+        r = await env.cli(['promote']);
       }
       assert.equal(r.exitCode, 4, r.stderr);
       assert.match(r.stderr, /stuck in pending-upgrade/);
       assert.match(r.stderr, /clear it with: helm rollback productpage 1 --namespace shop/);
       assert.match(r.stderr, /--recover/);
 
-      const recovered = await env.cli(['rollback', '--recover']);
+      // rollback is the command of the bad day: it clears the pending release itself
+      const recovered = await env.cli(['rollback']);
       assert.equal(recovered.exitCode, 0, recovered.stderr);
+      assert.match(recovered.stderr, /recovering: helm rollback productpage to revision \d/);
       assert.equal(stageShape(env.observe()), 'P 1.0/2/100 C 1.0/0/0');
       const status = JSON.parse((await env.cli(['status', '-o', 'json'])).stdout);
       assert.equal(status.helm.status, 'deployed');

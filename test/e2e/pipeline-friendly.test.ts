@@ -31,7 +31,7 @@ describe('behaviour pipelines rely on', () => {
     assert.equal(env.observe().record!.phase, 'completed');
   });
 
-  it('records a stage that a killed run applied but did not record, keeping the history whole', async () => {
+  it('records a stage that a killed run applied but did not record, and stops there for a person to judge it', async () => {
     // The state a promote leaves when killed after its last apply: cluster at 3, record at 2.
     const { KINDS } = await import('../../sim/store/resources.js');
     assert.equal((await env.cli(['start', '--new-tag', '2.5'])).exitCode, 0);
@@ -44,10 +44,12 @@ describe('behaviour pipelines rely on', () => {
 
     const r = await env.cli(['promote']);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.match(r.stderr, /stage 3 \(canary 90 %\) was applied by an interrupted run; recorded it/);
+    assert.match(r.stderr, /stage 3 \(canary 90 %\) was applied by an interrupted run, and its pods are ready; recorded it/);
     const after = JSON.parse((env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) as any).data['record.json']);
-    assert.equal(after.stage, 4);
-    assert.deepEqual(after.history.filter((h: any) => h.action === 'promote').map((h: any) => `${h.from}->${h.to}`), ['1->2', '2->3', '3->4']);
+    // The killed run was taking the release to stage 3: nobody has judged stage 3 yet, so no stage 4.
+    assert.equal(after.stage, 3);
+    assert.equal(env.observe().weights.canary, 90);
+    assert.deepEqual(after.history.filter((h: any) => h.action === 'promote').map((h: any) => `${h.from}->${h.to}`), ['1->2', '2->3']);
     assert.equal((await env.cli(['rollback'])).exitCode, 0);
   });
 

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 /** repoRoot is the checkout's top directory. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** cliPath is the built entry point the npm bin points at. */
-export const cliPath = join(repoRoot, 'dist', 'bin', 'helm-canary.mjs');
+/** cliPath is the built entry point the npm bin points at; HELM_CANARY_CLI names another build (say, an older commit's, for before/after numbers). */
+export const cliPath = process.env.HELM_CANARY_CLI ? resolve(process.env.HELM_CANARY_CLI) : join(repoRoot, 'dist', 'bin', 'helm-canary.mjs');
 
 /** CliResult is what a run printed and how it ended. */
 export interface CliResult {

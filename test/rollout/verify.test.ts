@@ -22,7 +22,7 @@ describe('verifyLive', () => {
   const table: [string, (l: LiveState) => void, string[]][] = [
     ['a stage in place', () => {}, []],
     ['a canary on the wrong image', (l) => { l.canary = dep('web-canary', '1'); }, ['canary Deployment web-canary runs r/web:1, expected r/web:2']],
-    ['pods not ready', (l) => { l.canary!.ready = 1; }, ['canary Deployment web-canary has 1/2 ready replicas']],
+    ['pods not ready', (l) => { l.canary!.ready = 1; }, ['canary Deployment web-canary has 1/2 ready replicas at r/web:2']],
     ['a rollout still in progress', (l) => { l.production!.settled = false; }, ['production Deployment web-production is still rolling out']],
     ['wrong replica count', (l) => { l.production!.desired = 3; }, ['production Deployment web-production wants 3 replicas, expected 2']],
     ['hand-edited weights', (l) => { l.traffic!.weights = { production: 80, canary: 20 }; }, [

@@ -4,7 +4,7 @@
 import { confirm, select } from '@inquirer/prompts';
 import { isCi } from '../../ci/detect.js';
 import { buildClusterContext, type ClusterFlags } from '../cluster-context.js';
-import { InputError } from '../errors.js';
+import { InputError, StageFailedError } from '../errors.js';
 import { toCliError } from '../to-cli-error.js';
 import { renderStatusText } from '../render/status-text.js';
 import { isActive } from '../../rollout/record.js';
@@ -50,13 +50,22 @@ export async function runInteractive(flags: RunFlags, io: { interactive: boolean
       }
       const next = status.stage && status.stage.number < status.stage.of ? status.stage.number + 1 : undefined;
       const nextName = status.nextMoves.find((m) => m.startsWith('promote'));
+      // The gate tells the truth: after a failure, or with pods not ready, it says so and
+      // offers the way back first.
+      const troubled = status.phase === 'failed' || status.phase === 'interrupted' || status.problems.length > 0;
+      const promoteChoice = next ? [{ name: nextName ?? `promote to stage ${next}`, value: 'promote' as const }] : [];
+      const rollbackChoice = [{ name: `roll back to ${status.stableTag}`, value: 'rollback' as const }];
+      if (troubled && flags.yes) {
+        throw new StageFailedError(`${ctx.spec.release} is not in place (${status.position}); not promoting without a person to judge it`, ['roll back with: helm-canary rollback']);
+      }
       const answer: Choice = flags.yes
         ? 'promote'
         : await select<Choice>({
-            message: `Stage ${status.stage?.number} of ${status.stage?.of} (${status.stage?.name}) is in place. What next?`,
+            message: troubled
+              ? `Stage ${status.stage?.number} of ${status.stage?.of}: ${status.position}. What next?`
+              : `Stage ${status.stage?.number} of ${status.stage?.of} (${status.stage?.name}) is in place. What next?`,
             choices: [
-              ...(next ? [{ name: nextName ?? `promote to stage ${next}`, value: 'promote' as const }] : []),
-              { name: `roll back to ${status.stableTag}`, value: 'rollback' as const },
+              ...(troubled ? [...rollbackChoice, ...promoteChoice] : [...promoteChoice, ...rollbackChoice]),
               { name: 'hold (exit; resume later with run or promote)', value: 'hold' as const },
             ],
           });

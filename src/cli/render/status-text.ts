@@ -10,6 +10,7 @@ function deploymentLine(role: string, d: DeploymentStatus): string {
 export function renderStatusText(s: ReleaseStatus): string {
   const lines = [`Release ${s.release} in namespace ${s.namespace}`];
   if (s.stage) lines.push(`  stage      ${s.stage.number} of ${s.stage.of}: ${s.stage.name} (${s.phase}; ${s.position})`);
+  else if (s.phase === 'unrecorded') lines.push(`  stage      unknown (${s.phase}; ${s.position})`);
   else lines.push('  stage      no rollout recorded');
   if (s.stableTag) lines.push(`  tags       stable ${s.stableTag} -> new ${s.newTag}`);
   lines.push(deploymentLine('production', s.production), deploymentLine('canary', s.canary));
