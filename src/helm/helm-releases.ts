@@ -137,7 +137,7 @@ export function helmReleases(runner: HelmRunner, release: string, namespace: str
       const read = await mapLimit(newest, REVISION_READS_IN_PARALLEL, async (entry): Promise<HelmRevisionValues | undefined> => {
         // A revision pruned (--history-max) by an upgrade since `helm history` is "not found": skip it.
         const values = await orUndefinedWhenMissing(runner.getValues(release, namespace, { revision: entry.revision }));
-        return values && { revision: entry.revision, status: entry.status, values };
+        return values && { revision: entry.revision, status: entry.status, values, description: entry.description };
       });
       return read.filter((r): r is HelmRevisionValues => r !== undefined);
     },

@@ -11,7 +11,8 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
 export interface HelmReleaseRecord {
   name?: string;
   version?: number;
-  info?: { status?: string };
+  /** description is what the revision was: helm's own text, or the --description it was given. */
+  info?: { status?: string; description?: string };
   /** The user-supplied values; helm leaves it out when there are none. */
   config?: Record<string, unknown> | null;
 }

@@ -39,12 +39,15 @@ export class HelmReleaseStorage {
     return (await this.listSecrets(namespace, release)).reverse().map(({ revision, secret }) => {
       const name = `helm release Secret ${namespace}/${secret.metadata?.name ?? ''}`;
       let values: unknown;
+      let description: string | undefined;
       try {
-        values = decodeHelmRelease(secret.data?.release ?? '').config ?? {};
+        const decoded = decodeHelmRelease(secret.data?.release ?? '');
+        values = decoded.config ?? {};
+        description = decoded.info?.description ?? undefined;
       } catch (err) {
         throw new InvalidRecordError(`${name}: data.release is not a helm release (${(err as Error).message})`);
       }
-      return { ...revision, values };
+      return { ...revision, values, description };
     });
   }
 

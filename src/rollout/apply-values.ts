@@ -16,6 +16,8 @@ import type { RunnerContext } from './context.js';
 import { durationMs } from './duration.js';
 import { liveToValues, type LiveState, type RolloutRecord, type StoredRecord, type UpgradeOptions } from './ports.js';
 import { verifyLive } from './verify.js';
+import { ensureLockHeld } from './guard.js';
+import { rolloutDescription } from './unrecorded.js';
 import { saveRecord } from './record.js';
 
 /** ApplyLabel names the applies of one move, for progress lines and generated file names. */
@@ -112,7 +114,11 @@ export async function applyOnce(ctx: RunnerContext, before: StageValues | undefi
     if (problems.length) throw new StageFailedError(`${title}: no traffic was moved, because the pods that would receive it are not ready`, problems);
   }
   try {
-    await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => ctx.helm.upgrade(argv(file), { takeOwnership: options.takeOwnership }));
+    await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => {
+      // Checked last thing before helm runs: the gate's wait above may have been long.
+      ensureLockHeld(ctx);
+      return ctx.helm.upgrade(argv(file), { takeOwnership: options.takeOwnership });
+    });
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new StageFailedError(`${title}: helm upgrade failed`, [(err as Error).message]);
@@ -138,18 +144,26 @@ export async function runApplies(ctx: RunnerContext, stored: StoredRecord, appli
   for (const [i, apply] of applies.entries()) {
     const step = applies.length > 1 ? ` step ${i + 1}/${applies.length}` : '';
     if (apply.drainBefore) await drain(ctx, current.record);
+    const moves = weightsChanged(before, apply.values);
+    if (moves && !ctx.dryRun) {
+      // Recorded before helm runs: a run killed (or a helm failing) after the weights reached the
+      // cluster must not leave a record that says traffic never moved, or a later removal of
+      // these pods would skip its drain.
+      const routed = ROLES.filter((r) => before[r].weight > 0 || apply.values[r].weight > 0);
+      current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
+    }
     const task = ctx.reporter.task(`${label.title}${step}: ${apply.purpose}`);
     try {
       await applyOnce(ctx, before, apply.values, `${ctx.spec.release}-${label.file}${String.fromCharCode(97 + i)}.values.yaml`, `${label.title}${step} (${apply.purpose})`, {
         ...options,
-        description: `helm-canary ${label.title}${step}: ${apply.purpose}`,
+        description: rolloutDescription(current.record, `${label.title}${step}: ${apply.purpose}`),
       });
     } catch (err) {
       task.fail();
       throw err;
     }
     task.done();
-    if (weightsChanged(before, apply.values)) {
+    if (moves) {
       const routed = ROLES.filter((r) => before[r].weight > 0);
       current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
     }

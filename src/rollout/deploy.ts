@@ -39,7 +39,7 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
     const values = stableValues({ repository: ctx.spec.repository, stableTag: options.tag, newTag: options.tag, replicas: ctx.spec.replicas });
     const task = ctx.reporter.task(`deploy ${release} ${options.tag}: helm upgrade --install, then waiting for its pods`);
     try {
-      await applyOnce(ctx, observed, values, `${release}-deploy.values.yaml`, `deploy ${options.tag}`);
+      await applyOnce(ctx, observed, values, `${release}-deploy.values.yaml`, `deploy ${options.tag}`, { description: `helm-canary deploy ${options.tag}` });
     } catch (err) {
       task.fail();
       throw err;

@@ -4,15 +4,43 @@ import { readChartValues, sameValues } from '../engine/index.js';
 import { BlockedError } from '../cli/errors.js';
 import { readObserved } from './apply-values.js';
 import type { RunnerContext } from './context.js';
-import type { Lock } from './ports.js';
+import type { Lock, RolloutRecord } from './ports.js';
+
+/**
+ * weightsMayHaveJustMoved is the record change a command makes when it takes over from a run that
+ * did not finish (killed, or failed after helm applied): that run may have moved traffic a moment
+ * ago without recording it, so every Deployment counts as recently routed and the drain restarts now.
+ */
+export function weightsMayHaveJustMoved(ctx: RunnerContext, record: RolloutRecord): Partial<RolloutRecord> {
+  if (record.phase !== 'promoting' && record.phase !== 'rolling-back' && record.phase !== 'failed') return {};
+  return { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: ['production', 'canary'] };
+}
 
 /** PENDING_STATUSES are helm states an interrupted helm leaves behind (helm#10549). */
 export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
+
+// The lease each running command holds, so every apply can check it still does.
+const heldLocks = new WeakMap<RunnerContext, Lock>();
+
+/**
+ * ensureLockHeld stops a command before its next change when its lease was lost (it expired
+ * while the process was stalled and another run took it over, or it was deleted): from then on
+ * another run may be moving the release.
+ */
+export function ensureLockHeld(ctx: RunnerContext): void {
+  const lost = heldLocks.get(ctx)?.lost;
+  if (lost) {
+    throw new BlockedError(`the lease on ${ctx.spec.release} was lost (${lost}): stopped before the next change, another run may be moving the release`, [
+      'see who holds it and where the release is with: helm-canary status',
+    ]);
+  }
+}
 
 /** withLock runs `work` holding the release's lease, and always gives the lease back. */
 export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefined) => Promise<T>): Promise<T> {
   if (ctx.dryRun) return work(undefined);
   const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
+  heldLocks.set(ctx, lock);
   // A cancelled pipeline job or Ctrl-C: give the lease back so the rollback that usually follows
   // need not wait for it to expire. The record stays as it is; the next command resumes from the cluster.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -27,6 +55,7 @@ export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefi
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    heldLocks.delete(ctx);
     await lock.release().catch(() => undefined);
   }
 }

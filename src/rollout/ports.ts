@@ -80,6 +80,8 @@ export interface LockHolder {
 export interface Lock {
   holder: string;
   release(): Promise<void>;
+  /** Why the lease was lost (taken over after it expired, or deleted), undefined while held. */
+  readonly lost?: string;
 }
 
 /** ReleaseLock is a Lease per release so two pipelines never move one release at once. */
@@ -165,6 +167,8 @@ export interface HelmRevisionValues {
   status: string;
   /** The user-supplied values of that revision (what `helm get values --revision N` prints). */
   values: unknown;
+  /** helm's description of the revision; helm-canary's applies name the rollout's tags in it. */
+  description?: string;
 }
 
 /** UpgradeOptions tune one upgrade. */

@@ -5,7 +5,7 @@ import { ROLES, diffValues, identifyPosition, planTransition, promotionPath, typ
 import { BlockedError, InputError, StageFailedError } from '../cli/errors.js';
 import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
-import { ensureNotPending, withLock } from './guard.js';
+import { ensureNotPending, weightsMayHaveJustMoved, withLock } from './guard.js';
 import { isActive, saveRecord } from './record.js';
 import { rollbackLocked } from './rollback.js';
 import type { StoredRecord } from './ports.js';
@@ -121,7 +121,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
   for (const number of path.stages) {
     const stage = stages[number - 1]!;
     const title = `stage ${number} (${stage.name})`;
-    current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined });
+    current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined, ...weightsMayHaveJustMoved(ctx, current.record) });
     try {
       const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
       current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` }, observed);

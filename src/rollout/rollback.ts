@@ -7,7 +7,7 @@ import { ROLES, diffValues, identifyPosition, planTransition, type StageValues }
 import { BlockedError, StageFailedError } from '../cli/errors.js';
 import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
-import { ensureNotPending, withLock } from './guard.js';
+import { ensureNotPending, weightsMayHaveJustMoved, withLock } from './guard.js';
 import { isActive, newRecord, saveRecord } from './record.js';
 import { findUnrecordedRollout } from './unrecorded.js';
 import type { StoredRecord } from './ports.js';
@@ -48,13 +48,17 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
     }
     const { stable } = found;
     const newTag = found.observed.canary.tag !== stable.tag ? found.observed.canary.tag : found.observed.production.tag;
-    ctx.reporter.warn(`no rollout record, but the cluster shows a rollout in progress (${found.evidence}): rolling back to ${stable.tag}, the production tag of helm revision ${stable.revision}`);
+    ctx.reporter.warn(`no rollout record, but the cluster shows a rollout in progress (${found.evidence}): rolling back to ${stable.tag}, the stable tag helm revision ${stable.revision} names`);
     const record = {
       ...newRecord(ctx, { release, namespace, repository: stable.repository, replicas: stable.replicas }, stable.tag, newTag, ctx.plan),
       objects: await ctx.objects(),
     };
-    const rebuilt = await saveRecord(ctx, { record, version: stored?.version }, {}, {
-      action: 'recover', from: 1, to: 1, result: 'ok', message: `record rebuilt from the cluster and helm revision ${stable.revision}`,
+    // Written once, already rolling back: a record that claimed a stage would be false the moment
+    // it was written. Nothing is known of when traffic last moved, so every drain is a full one.
+    const position = identifyPosition(stagesOf(ctx, record), found.observed);
+    const stage = position.kind === 'stage' ? position.stage : position.kind === 'promoting' ? position.stage - 1 : 1;
+    const rebuilt = await saveRecord(ctx, { record, version: stored?.version }, { stage, phase: 'rolling-back', lastWeightChangeAt: ctx.clock.now().toISOString() }, {
+      action: 'recover', from: stage, to: stage, result: 'ok', message: `record rebuilt from the cluster and helm revision ${stable.revision}`,
     });
     return rollbackLocked(ctx, rebuilt);
   });
@@ -65,7 +69,7 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
   const stages = stagesOf(ctx, stored.record);
   const stable = stages[0]!.values;
   const from = stored.record.stage;
-  let current = await saveRecord(ctx, stored, { phase: 'rolling-back' });
+  let current = await saveRecord(ctx, stored, { phase: 'rolling-back', ...weightsMayHaveJustMoved(ctx, stored.record) });
   const { observed } = await readCluster(ctx);
   const start: StageValues = observed ?? stages[from - 1]!.values;
   if (observed && identifyPosition(stages, observed, from).kind === 'unknown') {

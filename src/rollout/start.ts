@@ -1,7 +1,7 @@
 // start: records a rollout (stable tag read from the deployed release) and applies stage 2.
 import { diffValues, readChartValues, stableValues, stageCount } from '../engine/index.js';
 import { BlockedError, InputError } from '../cli/errors.js';
-import { readObserved } from './apply-values.js';
+import { readObserved, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { promoteLocked, type PromoteResult } from './promote.js';
@@ -66,6 +66,18 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
         ...(observed ? diffs.map((d) => `${d.field}: expected ${d.expected}, cluster has ${d.actual}`) : ['its Deployments or VirtualService could not be read']),
         'bring it to stable with: helm-canary deploy --tag ' + stableTag,
       ]);
+    }
+    if (!ctx.dryRun) {
+      // A rollout starts from a healthy stable version, --force or not: its record would claim a
+      // stage 1 that is not there, and rollback would have nothing ready to return to.
+      // Readiness of production as it runs (with --force its values may differ from stable's).
+      const problems = await waitForState(ctx, observed, ['production'], ctx.verifyTimeoutMs);
+      if (problems.length) {
+        throw new BlockedError(`release ${release} is not ready at its stable version ${stableTag}, so a rollout cannot start from it`, [
+          ...problems,
+          'ship a fix as a plain update with: helm-canary deploy --tag TAG, then start the rollout',
+        ]);
+      }
     }
     const record = { ...newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan), objects: await ctx.objects() };
     const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });

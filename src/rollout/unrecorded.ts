@@ -6,7 +6,7 @@ import { readChartValues, type StageValues } from '../engine/index.js';
 import type { RunnerContext } from './context.js';
 import type { HelmRevisionValues } from './ports.js';
 
-/** StableRevision is the newest helm revision of the release that was at rest. */
+/** StableRevision is the stable version as helm's revisions tell it, and the revision that told. */
 export interface StableRevision {
   revision: number;
   repository: string;
@@ -27,16 +27,34 @@ export function atRest(values: StageValues): boolean {
   return values.production.weight === 100 && values.canary.weight === 0 && values.canary.replicas === 0;
 }
 
-/** lastStableRevision finds the newest deployed revision whose values were at rest. */
+/** rolloutDescription is what helm keeps with each revision a rollout's apply makes (`helm history` shows it). */
+export function rolloutDescription(tags: { stableTag: string; newTag: string }, step: string): string {
+  return `helm-canary ${tags.stableTag} -> ${tags.newTag}: ${step}`;
+}
+
+/** parseRolloutDescription reads the tags back from a rolloutDescription, if it is one. */
+export function parseRolloutDescription(description: string | undefined): { stableTag: string; newTag: string } | undefined {
+  const m = /^helm-canary (\S+) -> (\S+): /.exec(description ?? '');
+  return m ? { stableTag: m[1]!, newTag: m[2]! } : undefined;
+}
+
+/**
+ * lastStableRevision finds the stable version from helm's revisions, newest first. The first
+ * revision that says something decides: one at rest (all traffic on production, no canary pods)
+ * names its production tag; one made by a rollout's apply (its description names the rollout's
+ * tags) names that rollout's stable tag, so an interrupted rollback of a completed rollout keeps
+ * going back, not forward to the newest revision at rest.
+ */
 export function lastStableRevision(revisions: HelmRevisionValues[], paths: RunnerContext['spec']['valuePaths']): StableRevision | undefined {
   for (const rev of revisions) {
     // A failed or pending revision may never have reached the cluster.
     if (rev.status !== 'deployed' && rev.status !== 'superseded') continue;
     const read = readChartValues(rev.values, paths);
-    if ('values' in read && atRest(read.values)) {
-      const p = read.values.production;
-      return { revision: rev.revision, repository: p.repository, tag: p.tag, replicas: p.replicas };
-    }
+    if (!('values' in read)) continue;
+    const p = read.values.production;
+    if (atRest(read.values)) return { revision: rev.revision, repository: p.repository, tag: p.tag, replicas: p.replicas };
+    const tags = parseRolloutDescription(rev.description);
+    if (tags) return { revision: rev.revision, repository: p.repository, tag: tags.stableTag, replicas: p.replicas };
   }
   return undefined;
 }
@@ -47,7 +65,7 @@ export function rolloutEvidence(observed: StageValues, stable: StableRevision | 
   if (canary.weight > 0) return `the canary receives ${canary.weight} % of traffic`;
   if (production.weight !== 100) return `production receives ${production.weight} % of traffic`;
   if (canary.replicas > 0) return `the canary runs ${canary.replicas} pods of ${canary.tag}`;
-  if (stable && production.tag !== stable.tag) return `production runs ${production.tag}, but the last stable helm revision (${stable.revision}) ran ${stable.tag}`;
+  if (stable && production.tag !== stable.tag) return `production runs ${production.tag}, but helm revision ${stable.revision} names ${stable.tag} as the stable tag`;
   return undefined;
 }
 
