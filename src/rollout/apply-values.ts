@@ -77,13 +77,24 @@ async function drain(ctx: RunnerContext, record: RolloutRecord): Promise<void> {
  */
 export async function waitForState(ctx: RunnerContext, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number): Promise<string[]> {
   const objects = await ctx.objects();
-  const deadline = ctx.clock.now().getTime() + timeoutMs;
+  const started = ctx.clock.now().getTime();
+  const deadline = started + timeoutMs;
+  let lastReport = started;
   for (;;) {
     const problems = verifyLive(await ctx.reader.readLive(ctx.spec.namespace, objects), expected, objects, { readiness });
-    if (problems.length === 0 || ctx.clock.now().getTime() >= deadline) return problems;
+    const now = ctx.clock.now().getTime();
+    if (problems.length === 0 || now >= deadline) return problems;
+    // A long wait says what it waits for, so a CI log shows a stuck pod long before the timeout.
+    if (now - lastReport >= PROGRESS_EVERY_MS) {
+      ctx.reporter.info(`  waiting ${Math.round((now - started) / 1000)}s of ${Math.round(timeoutMs / 1000)}s: ${problems.join('; ')}`);
+      lastReport = now;
+    }
     await ctx.clock.sleep(250);
   }
 }
+
+/** PROGRESS_EVERY_MS is how often a wait on pods reports what it still waits for. */
+const PROGRESS_EVERY_MS = 10_000;
 
 /** verifyApplied re-reads the cluster until all of `expected` is in place, pods ready, or the verify timeout passes. */
 export function verifyApplied(ctx: RunnerContext, expected: StageValues): Promise<string[]> {
