@@ -108,7 +108,33 @@ export class DeploymentController {
       // A paused Deployment still scales; it just does not roll out a new template.
       newRs = this.scale(newRs, replicas, d);
     }
-    this.writeStatus(d, newRs, old, replicas, paused);
+    const current = newRs ? this.syncRevision(d, newRs, old) : d;
+    this.writeStatus(current, newRs, old, replicas, paused);
+  }
+
+  // The Deployment controller numbers the ReplicaSet of the current template with the highest
+  // revision (one taken back from history gets a new, higher one) and writes that revision on
+  // the Deployment too, before it reports the generation observed: readers find the current
+  // ReplicaSet by it.
+  private syncRevision(d: KubeObject, newRs: KubeObject, old: KubeObject[]): KubeObject {
+    const highestOld = Math.max(0, ...old.map(revisionOf));
+    if (revisionOf(newRs) <= highestOld) {
+      newRs.metadata.annotations = { ...(newRs.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(highestOld + 1) };
+      try {
+        this.store.update(KINDS.replicaSet, newRs);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    const revision = String(revisionOf(newRs));
+    if (d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return d;
+    d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+    try {
+      return this.store.update(KINDS.deployment, d);
+    } catch (err) {
+      if (isNotFound(err)) return d;
+      throw err;
+    }
   }
 
   private rollingUpdate(d: KubeObject, newRs: KubeObject | undefined, old: KubeObject[], replicas: number): KubeObject | undefined {

@@ -97,9 +97,9 @@ for (const major of HELM_MAJORS) {
       for (const tag of ['1.0', '1.1', '1.2']) await releases.upgrade(upgradeArgv('hist', tag));
       const values = (tag: string) => ({ productionDeployment: { replicaCount: 2, image: { tag } } });
       assert.deepEqual(await releases.revisions(), [
-        { revision: 3, status: 'deployed', values: values('1.2') },
-        { revision: 2, status: 'superseded', values: values('1.1') },
-        { revision: 1, status: 'superseded', values: values('1.0') },
+        { revision: 3, status: 'deployed', values: values('1.2'), description: 'Upgrade complete' },
+        { revision: 2, status: 'superseded', values: values('1.1'), description: 'Upgrade complete' },
+        { revision: 1, status: 'superseded', values: values('1.0'), description: 'Install complete' },
       ]);
     });
   });
@@ -130,8 +130,8 @@ describe('revisions() with helm\'s memory storage driver (a non-default driver)'
       });
       const revisions = await helmReleases(runner, 'long', NAMESPACE, '1m').revisions();
       assert.deepEqual(revisions.map((r) => r.revision), Array.from({ length: 20 }, (_, i) => 23 - i));
-      assert.deepEqual(revisions[0], { revision: 23, status: 'deployed', values: { productionDeployment: { image: { tag: '1.23' } } } });
-      assert.deepEqual(revisions.at(-1), { revision: 4, status: 'superseded', values: { productionDeployment: { image: { tag: '1.4' } } } });
+      assert.deepEqual(revisions[0], { revision: 23, status: 'deployed', values: { productionDeployment: { image: { tag: '1.23' } } }, description: 'Upgrade complete' });
+      assert.deepEqual(revisions.at(-1), { revision: 4, status: 'superseded', values: { productionDeployment: { image: { tag: '1.4' } } }, description: 'Upgrade complete' });
       assert.deepEqual(await helmReleases(runner, 'nosuch', NAMESPACE, '1m').revisions(), []);
     });
   }

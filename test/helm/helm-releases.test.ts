@@ -172,8 +172,8 @@ describe('revisions() through the helm CLI', () => {
     const revisions = await releases.revisions();
     assert.equal(MAX_REVISIONS, 20);
     assert.deepEqual(revisions.map((r) => r.revision), Array.from({ length: 20 }, (_, i) => 25 - i));
-    assert.deepEqual(revisions[0], { revision: 25, status: 'deployed', values: { productionDeployment: { image: { tag: 'v25' } } } });
-    assert.deepEqual(revisions[19], { revision: 6, status: 'superseded', values: { productionDeployment: { image: { tag: 'v6' } } } });
+    assert.deepEqual(revisions[0], { revision: 25, status: 'deployed', values: { productionDeployment: { image: { tag: 'v25' } } }, description: '' });
+    assert.deepEqual(revisions[19], { revision: 6, status: 'superseded', values: { productionDeployment: { image: { tag: 'v6' } } }, description: '' });
     assert.deepEqual(calls.values.map((o) => o?.revision).sort((a, b) => a! - b!), Array.from({ length: 20 }, (_, i) => i + 6), 'older revisions are not read');
     assert.ok(most > 1 && most <= REVISION_READS_IN_PARALLEL, `at most ${REVISION_READS_IN_PARALLEL} at once, saw ${most}`);
   });
@@ -193,8 +193,8 @@ describe('revisions() through the helm CLI', () => {
       },
     });
     assert.deepEqual(await releases.revisions(), [
-      { revision: 3, status: 'deployed', values: { n: 3 } },
-      { revision: 2, status: 'superseded', values: { n: 2 } },
+      { revision: 3, status: 'deployed', values: { n: 3 }, description: '' },
+      { revision: 2, status: 'superseded', values: { n: 2 }, description: '' },
     ]);
   });
 

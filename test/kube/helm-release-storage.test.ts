@@ -80,24 +80,25 @@ for (const version of [3, 4] as const) {
       if (helm) await rm(helm.home, { recursive: true, force: true });
     });
     const upgrade = async (release: string, ...set: string[]) => {
-      const result = await helm(['upgrade', '--install', '-n', 'apps', release, chart, ...set.flatMap((s) => ['--set', s])]);
+      // `--flag=value` words pass through as they are; the rest are --set values.
+      const result = await helm(['upgrade', '--install', '-n', 'apps', release, chart, ...set.flatMap((s) => (s.startsWith('--') ? [s] : ['--set', s]))]);
       assert.equal(result.code, 0, result.stderr);
     };
 
-    it('lists every revision with its own values and status, newest first', async () => {
+    it('lists every revision with its own values, status and description, newest first', async () => {
       await upgrade('web', 'message=one');
-      await upgrade('web', 'message=two', 'canaryWeight=10');
+      await upgrade('web', 'message=two', 'canaryWeight=10', '--description=helm-canary 1 -> 2: stage 2');
       await upgrade('web', 'message=three');
       assert.deepEqual(await storage.revisionValues('apps', 'web'), [
-        { revision: 3, status: 'deployed', values: { message: 'three' } },
-        { revision: 2, status: 'superseded', values: { message: 'two', canaryWeight: 10 } },
-        { revision: 1, status: 'superseded', values: { message: 'one' } },
+        { revision: 3, status: 'deployed', values: { message: 'three' }, description: 'Upgrade complete' },
+        { revision: 2, status: 'superseded', values: { message: 'two', canaryWeight: 10 }, description: 'helm-canary 1 -> 2: stage 2' },
+        { revision: 1, status: 'superseded', values: { message: 'one' }, description: 'Install complete' },
       ]);
     });
 
     it('gives {} for a revision installed without values', async () => {
       await upgrade('plain');
-      assert.deepEqual(await storage.revisionValues('apps', 'plain'), [{ revision: 1, status: 'deployed', values: {} }]);
+      assert.deepEqual(await storage.revisionValues('apps', 'plain'), [{ revision: 1, status: 'deployed', values: {}, description: 'Install complete' }]);
     });
   });
 }
