@@ -1,7 +1,8 @@
 // The simulated kubelet: what happens to a pod after the ReplicaSet controller created it.
 // No containers run; a pod's life is a few timed status writes: Pending at creation, then
 // Running and Ready after `podReadyDelayMs`, unless a fault says the image never gets ready or
-// crash-loops. Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
+// crash-loops (a fault may also turn pods that already run an image unready or crash-looping, see
+// Faults.setImageBehaviour's `existingPods`). Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
 // `podTerminationDelayMs` (Envoy may still send it requests meanwhile), then it is removed.
 import type { Faults, PodBehaviour } from '../faults.js';
 import { KINDS } from '../store/resources.js';
@@ -24,6 +25,7 @@ interface PodLife {
 export class Kubelet {
   private readonly lives = new Map<string, PodLife>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeFaults: () => void;
   private nextIp = 10;
 
   constructor(
@@ -32,6 +34,7 @@ export class Kubelet {
     private readonly options: ResolvedOptions,
   ) {
     this.unsubscribe = store.subscribe((e) => this.onEvent(e));
+    this.unsubscribeFaults = faults.onExistingPods((image, behaviour) => this.changeRunning(image, behaviour));
     // Pods that existed before we started (a restarted simulator) pick up where they are.
     for (const pod of store.list(KINDS.pod)) this.track(pod);
   }
@@ -39,6 +42,7 @@ export class Kubelet {
   /** stop cancels every pending pod transition. */
   stop(): void {
     this.unsubscribe();
+    this.unsubscribeFaults();
     for (const life of this.lives.values()) if (life.timer) this.options.clock.clearTimeout(life.timer);
     this.lives.clear();
   }
@@ -103,6 +107,22 @@ export class Kubelet {
     if (typeof status.startTime !== 'string') status.startTime = timestamp(now);
     this.writeStatus(pod, status, behaviour, now);
     if (behaviour === 'crash-loop') this.scheduleCrash(life);
+  }
+
+  // A fault changed what running pods of `image` do: their containers fail (or recover) now. Pods
+  // still starting pick the behaviour up when they start; terminating pods are left alone.
+  private changeRunning(image: string, behaviour: PodBehaviour): void {
+    for (const life of this.lives.values()) {
+      if (life.terminating) continue;
+      const pod = this.store.get(KINDS.pod, life.namespace, life.name);
+      if (!pod || isTerminating(pod) || statusOf(pod).phase !== 'Running') continue;
+      if (!containerImages(specOf(pod)).includes(image)) continue;
+      if (life.timer) this.options.clock.clearTimeout(life.timer);
+      life.timer = undefined;
+      if (behaviour === 'crash-loop') life.restarts += 1;
+      this.writeStatus(pod, statusOf(pod), behaviour, this.options.clock.now(), life.restarts);
+      if (behaviour === 'crash-loop') this.scheduleCrash(life);
+    }
   }
 
   // Each restart doubles the back-off, as the kubelet does, so a crash loop stays cheap.
