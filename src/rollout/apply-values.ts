@@ -105,6 +105,16 @@ export function verifyApplied(ctx: RunnerContext, expected: StageValues): Promis
 export interface StepOptions extends UpgradeOptions {
   /** description is what helm keeps with the revision. */
   description?: string;
+  /** beforeHelm runs once the traffic gate has passed, right before helm. */
+  beforeHelm?: () => Promise<void>;
+}
+
+/**
+ * RecordHolder is the rollout record as last written. The applies keep it current as they write,
+ * so a caller that catches their failure records it over the latest version, not a stale one.
+ */
+export interface RecordHolder {
+  stored: StoredRecord;
 }
 
 /**
@@ -124,6 +134,7 @@ export async function applyOnce(ctx: RunnerContext, before: StageValues | undefi
     const problems = await waitForState(ctx, before, raised, timeoutMs);
     if (problems.length) throw new StageFailedError(`${title}: no traffic was moved, because the pods that would receive it are not ready`, problems);
   }
+  await options.beforeHelm?.();
   try {
     await ctx.values.withFile(fileName, toChartValues(values, ctx.spec.valuePaths), (file) => {
       // Checked last thing before helm runs: the gate's wait above may have been long.
@@ -144,30 +155,32 @@ export async function applyOnce(ctx: RunnerContext, before: StageValues | undefi
 }
 
 /**
- * runApplies applies each step in order and returns the updated stored record. Throws
- * StageFailedError (helm's own message included) when an apply or its verification fails;
- * the record then still describes the last state reached.
+ * runApplies applies each step in order, keeping `holder` current. Throws StageFailedError
+ * (helm's own message included) when an apply or its verification fails; the record then still
+ * describes the last state reached.
  */
-export async function runApplies(ctx: RunnerContext, stored: StoredRecord, applies: Apply[], label: ApplyLabel, from: StageValues, options: UpgradeOptions = {}): Promise<StoredRecord> {
-  let current = stored;
+export async function runApplies(ctx: RunnerContext, holder: RecordHolder, applies: Apply[], label: ApplyLabel, from: StageValues, options: UpgradeOptions = {}): Promise<void> {
   // `from` is what the caller already read of the cluster: the state the first apply starts from.
   let before = from;
   for (const [i, apply] of applies.entries()) {
     const step = applies.length > 1 ? ` step ${i + 1}/${applies.length}` : '';
-    if (apply.drainBefore) await drain(ctx, current.record);
+    if (apply.drainBefore) await drain(ctx, holder.stored.record);
     const moves = weightsChanged(before, apply.values);
-    if (moves && !ctx.dryRun) {
-      // Recorded before helm runs: a run killed (or a helm failing) after the weights reached the
-      // cluster must not leave a record that says traffic never moved, or a later removal of
-      // these pods would skip its drain.
-      const routed = ROLES.filter((r) => before[r].weight > 0 || apply.values[r].weight > 0);
-      current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
-    }
+    const previous = before;
     const task = ctx.reporter.task(`${label.title}${step}: ${apply.purpose}`);
     try {
       await applyOnce(ctx, before, apply.values, `${ctx.spec.release}-${label.file}${String.fromCharCode(97 + i)}.values.yaml`, `${label.title}${step} (${apply.purpose})`, {
         ...options,
-        description: rolloutDescription(current.record, `${label.title}${step}: ${apply.purpose}`),
+        description: rolloutDescription(holder.stored.record, `${label.title}${step}: ${apply.purpose}`),
+        // Recorded before helm runs: a run killed (or a helm failing) after the weights reached
+        // the cluster must not leave a record that says traffic never moved, or a later removal
+        // of these pods would skip its drain.
+        beforeHelm: moves
+          ? async () => {
+              const routed = ROLES.filter((r) => previous[r].weight > 0 || apply.values[r].weight > 0);
+              holder.stored = await saveRecord(ctx, holder.stored, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
+            }
+          : undefined,
       });
     } catch (err) {
       task.fail();
@@ -175,10 +188,9 @@ export async function runApplies(ctx: RunnerContext, stored: StoredRecord, appli
     }
     task.done();
     if (moves) {
-      const routed = ROLES.filter((r) => before[r].weight > 0);
-      current = await saveRecord(ctx, current, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
+      const routed = ROLES.filter((r) => previous[r].weight > 0);
+      holder.stored = await saveRecord(ctx, holder.stored, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
     }
     before = apply.values;
   }
-  return current;
 }

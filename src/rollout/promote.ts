@@ -121,10 +121,10 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
   for (const number of path.stages) {
     const stage = stages[number - 1]!;
     const title = `stage ${number} (${stage.name})`;
-    current = await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined, ...weightsMayHaveJustMoved(ctx, current.record) });
+    const holder = { stored: await saveRecord(ctx, current, { phase: 'promoting', target: number, lastError: undefined, ...weightsMayHaveJustMoved(ctx, current.record) }) };
     try {
-      const applies = planTransition(observed, stage.values, { recentlyRouted: current.record.recentlyRouted, allowRollingUnderTraffic: current.record.plan.steps.at(-1)!.weight < 100 });
-      current = await runApplies(ctx, current, applies, { title, file: `stage-${number}` }, observed);
+      const applies = planTransition(observed, stage.values, { recentlyRouted: holder.stored.record.recentlyRouted, allowRollingUnderTraffic: holder.stored.record.plan.steps.at(-1)!.weight < 100 });
+      await runApplies(ctx, holder, applies, { title, file: `stage-${number}` }, observed);
       // A stage is reached when its values are applied and its pods are ready, all of them: a
       // stage re-done after a failure may have had nothing left to apply, only pods to wait for.
       if (!ctx.dryRun) {
@@ -133,7 +133,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      current = await saveRecord(ctx, current, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
+      current = await saveRecord(ctx, holder.stored, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
       if (options.rollbackOnFailure) {
         ctx.reporter.warn(`${title} failed; rolling back (--rollback-on-failure)`);
         await rollbackLocked(ctx, current);
@@ -142,6 +142,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
       }
       throw err;
     }
+    current = holder.stored;
     observed = stage.values;
     const done = number === stages.length;
     current = await saveRecord(ctx, current, { stage: number, target: undefined, phase: done ? 'completed' : 'in-progress' }, { action: 'promote', from: number - 1, to: number, result: 'ok' });

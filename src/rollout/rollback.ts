@@ -79,7 +79,9 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
   // Every deployment may have had traffic moments ago when a command was interrupted.
   const recentlyRouted = current.record.recentlyRouted ?? ['production', 'canary'];
   const applies = planTransition(start, stable, { recentlyRouted });
-  current = await runApplies(ctx, current, applies, { title: 'rollback', file: 'rollback' }, start, { takeOwnership: true });
+  const holder = { stored: current };
+  await runApplies(ctx, holder, applies, { title: 'rollback', file: 'rollback' }, start, { takeOwnership: true });
+  current = holder.stored;
   if (!ctx.dryRun) {
     const problems = await waitForState(ctx, stable, ROLES, readinessTimeoutMs(ctx));
     if (problems.length) {

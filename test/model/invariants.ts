@@ -28,6 +28,7 @@ export const INVARIANTS = {
   'status-stale-phase': 'status presented promoting/rolling-back as live with no lease held',
   'status-hides-rollout': 'status did not say a rollout is in progress while the cluster shows one and no active record does',
   'status-claims-stage': 'status said "at stage N" while pods of that stage never became ready',
+  'self-conflict': 'a command failed on a record conflict that no other writer caused (it wrote over a stale version of its own record)',
   'command-crashed': 'a command failed with an error the CLI cannot map to an exit code (a bug a user would see as a stack trace)',
   'status-crashed': 'status failed with an error that is not one of the CLI\'s (a bug a user would see as a stack trace)',
   runaway: 'a command looped without end on fake time',
@@ -68,7 +69,7 @@ export function installHooks(world: World, options: ModelOptions): void {
       const c = world.cluster;
       const run = world.command;
       // A lease lost during the helm call itself is a race no client can close; one lost before it must stop the command.
-      if (run && run.leaseLostAtCall !== undefined && run.leaseLostAtCall < run.calls) {
+      if (run && run.leaseLostAtCall !== undefined && run.leaseLostAtCall < run.calls && !world.lock.heldBy(run.holder)) {
         world.violate('moved-without-lease', `${run.name}: helm ${how} after the lease was lost (at call ${run.leaseLostAtCall})`);
       }
       // The first install routes to pods that do not exist yet: no request has been served before it.

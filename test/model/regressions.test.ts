@@ -29,6 +29,12 @@ const ROWS: Row[] = [
     steps: [{ do: 'start', newTag: 'never-ready' }, { do: 'promote' }],
   },
   {
+    name: 'a promote that stops at the traffic gate fails as a stage (exit 1), not as a record conflict',
+    found: 'd97ec62 (the e2e failure tests): the weight change was recorded before the gate, and the failure was then written over the stale version: exit 4 "another run changed the rollout record"',
+    setup: SEVEN,
+    steps: [{ do: 'start', newTag: 'never-ready' }, { do: 'promote' }],
+  },
+  {
     name: 'a failed stage is never recorded as reached by a later promote',
     found: 'dde5376: the second promote recorded stage 2 as "applied by an interrupted run" with the canary 0/2 ready',
     setup: SEVEN,

@@ -111,6 +111,12 @@ async function runCommand(world: World, plan: Plan, step: CommandStep, index: nu
   if (!outcome.ok && !run.dead && !(toCliError(outcome.error) instanceof CliError)) {
     world.violate('command-crashed', `${describeStep(step)} threw ${(outcome.error as Error)?.stack ?? String(outcome.error)}`);
   }
+  // Commands run one at a time here: a record conflict nobody else caused is the runner writing
+  // over a version it had already replaced, and the user sees "another run changed the record".
+  const othersWrote = run.faultStruck !== undefined && ['record-api', 'record-deleted', 'lease-lost'].includes(step.fault?.kind ?? '');
+  if (!outcome.ok && !run.dead && !othersWrote && (outcome.error as Error)?.name === 'ConflictError') {
+    world.violate('self-conflict', `${describeStep(step)} failed on a record conflict no other writer caused: ${(outcome.error as Error).message}`);
+  }
   // A fault during status (the record deleted between its reads) makes it describe a world that
   // no longer is; the probe after this step checks a fault-free status.
   if (step.do === 'status' && outcome.ok && run.faultStruck === undefined) checkStatus(world, outcome.value as ReleaseStatus);

@@ -49,6 +49,11 @@ export class FakeLock implements ReleaseLock {
     if (this.lease?.holder === holder) this.lease = { ...this.lease, holder: undefined, renewing: false, renewedAt: this.world.time };
   }
 
+  /** heldBy tells whether `holder` holds the lease now (for the model's checks; no port call). */
+  heldBy(holder: string): boolean {
+    return this.lease?.holder === holder;
+  }
+
   /** lose is the lease-lost fault: deleted, or taken by another holder that then never renews it. */
   lose(how: 'deleted' | 'taken'): void {
     const ttlSeconds = this.lease?.ttlSeconds ?? this.world.config.lockTtlSeconds;
