@@ -77,7 +77,9 @@ export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
   ]);
   if (!helmStatus && !stored) throw new InputError(`release ${release} not found in namespace ${namespace}`, ['install it with: helm-canary deploy --tag TAG']);
   const objects = await ctx.objects();
-  const [live, revisions] = await Promise.all([ctx.reader.readLive(namespace, objects), helmStatus ? ctx.helm.revisions() : Promise.resolve([])]);
+  // helm's revisions tell the stable tag only when no active record does (a lost record).
+  const needsHistory = helmStatus !== undefined && !isActive(stored?.record);
+  const [live, revisions] = await Promise.all([ctx.reader.readLive(namespace, objects), needsHistory ? ctx.helm.revisions() : Promise.resolve([])]);
   const stableRevision = lastStableRevision(revisions, ctx.spec.valuePaths);
   return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live, stableRevision });
 }

@@ -28,6 +28,18 @@ describe('lastStableRevision: the stable tag survives the record in helm revisio
   it('skips revisions whose values are not at the configured paths (a chart installed some other way)', () => {
     assert.equal(lastStableRevision([{ revision: 9, status: 'deployed', values: { image: { tag: '1' } } }, ...history], DEFAULT_VALUE_PATHS)?.revision, 2);
   });
+  it("a rollout's own revisions name its stable tag: an interrupted rollback of a completed rollout keeps going back", () => {
+    const described = (revision: number, v: StageValues, step: string) => ({ ...rev(revision, revision === 12 ? 'deployed' : 'superseded', v), description: `helm-canary 83 -> 84: ${step}` });
+    const afterCompleted = [
+      described(12, values(['84', 2, 0], ['83', 2, 100]), 'rollback step 2/5: traffic 100/0 -> 0/100'),
+      described(11, values(['84', 2, 100], ['83', 2, 0]), 'rollback step 1/5: canary tag 84 -> 83, replicas 0 -> 2'),
+      described(10, values(['84', 2, 100], ['84', 0, 0]), 'stage 7 (new stable): canary replicas 2 -> 0'),
+      ...history,
+    ];
+    assert.deepEqual(lastStableRevision(afterCompleted, DEFAULT_VALUE_PATHS), { revision: 12, repository: 'r/app', tag: '83', replicas: 2 });
+    // the completed rollout itself, at rest on 84: 84 is stable now
+    assert.equal(lastStableRevision(afterCompleted.slice(2), DEFAULT_VALUE_PATHS)?.tag, '84');
+  });
   it('finds none when the release was never at rest', () => {
     assert.equal(lastStableRevision(history.slice(0, 2), DEFAULT_VALUE_PATHS), undefined);
   });
@@ -40,7 +52,7 @@ describe('rolloutEvidence: a rollout in progress shows in the cluster, record or
     ['canary pods up at weight 0 (stage 2, first apply)', values(['83', 2, 100], ['84', 2, 0]), 'the canary runs 2 pods of 84'],
     ['traffic on the canary (stage 3)', values(['83', 2, 10], ['84', 2, 90]), 'the canary receives 90 % of traffic'],
     ['production updated, traffic on the canary (stage 5)', values(['84', 2, 0], ['84', 2, 100]), 'the canary receives 100 % of traffic'],
-    ['production on the new tag, canary gone (an interrupted stage 7 or a hand deploy)', values(['84', 2, 100], ['84', 0, 0]), 'production runs 84, but the last stable helm revision (2) ran 83'],
+    ['production on the new tag, canary gone (an interrupted stage 7 or a hand deploy)', values(['84', 2, 100], ['84', 0, 0]), 'production runs 84, but helm revision 2 names 83 as the stable tag'],
   ];
   for (const [name, observed, evidence] of table) {
     it(name, () => assert.equal(rolloutEvidence(observed, stable), evidence));
