@@ -116,6 +116,16 @@ describe('pipeline command input', () => {
     }
   });
 
+  it('refuses a flag value with a line break, which would inject YAML into the pipeline (exit 2, nothing written)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'hc-pipeline-inject-')), 'w.yml');
+    for (const [kind, flag] of [['github', '--environment'], ['github', '--runs-on'], ['azure', '--rollback-environment'], ['azure', '--vm-image']] as const) {
+      const r = await runCli(['pipeline', kind, '-f', 'canary.yaml', '--out', out, flag, 'prod\n  runs-on: x'], { cwd: fixtures });
+      assert.equal(r.exitCode, 2, `${kind} ${flag}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${flag}: contains a line break`));
+      assert.equal(existsSync(out), false);
+    }
+  });
+
   it('lists every problem of a bad config (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hc-pipeline-bad-'));
     try {

@@ -20,6 +20,19 @@ function addCommonOptions(cmd: Command): Command {
     .option('--tool-version <version>', 'helm-canary version the jobs install from npm (default: this version)');
 }
 
+/**
+ * checkOneLine refuses flag values with line breaks or other control characters: they end up in
+ * YAML values and comments of the generated file, where a newline starts a new key (an
+ * `--environment` of "prod\n  runs-on: x" would write a runs-on of its own).
+ */
+async function checkOneLine(values: Record<string, string | undefined>): Promise<void> {
+  const { InputError } = await import('../errors.js');
+  const bad = Object.entries(values).filter(([, v]) => v !== undefined && /[\u0000-\u001f\u007f]/.test(v));
+  if (bad.length) {
+    throw new InputError('pipeline flags must be single-line text', bad.map(([flag, v]) => `${flag}: contains a line break or control character (got ${JSON.stringify(v)})`));
+  }
+}
+
 // Loads and validates the config like every other command, then relates it to the repository
 // root: the pipeline's jobs run there and pass the config file to helm-canary.
 async function loadInput(flags: PipelineFlags) {
@@ -75,6 +88,7 @@ export function registerPipelineCommand(program: Command): void {
         '  helm-canary pipeline github -f canary.yaml --out .github/workflows/canary-productpage.yml\n',
     )
     .action(async (flags: PipelineFlags & { kubeconfigSecret: string; runsOn: string }) => {
+      await checkOneLine({ '--environment': flags.environment, '--rollback-environment': flags.rollbackEnvironment, '--tool-version': flags.toolVersion, '--kubeconfig-secret': flags.kubeconfigSecret, '--runs-on': flags.runsOn });
       const input = await loadInput(flags);
       const { githubWorkflows } = await import('../../pipeline/github-workflow.js');
       const rollbackFile = flags.out ? rollbackPath(flags.out) : undefined;
@@ -106,6 +120,7 @@ export function registerPipelineCommand(program: Command): void {
     .option('--notify <users>', 'who ManualValidation@0 notifies (manual-validation variant)')
     .addHelpText('after', '\nExample:\n  helm-canary pipeline azure -f canary.yaml --out azure-pipelines/canary-productpage.yml\n')
     .action(async (flags: PipelineFlags & { variant: 'environment' | 'manual-validation'; kubeconfigSecureFile: string; vmImage: string; notify?: string }) => {
+      await checkOneLine({ '--environment': flags.environment, '--rollback-environment': flags.rollbackEnvironment, '--tool-version': flags.toolVersion, '--kubeconfig-secure-file': flags.kubeconfigSecureFile, '--vm-image': flags.vmImage, '--notify': flags.notify });
       const input = await loadInput(flags);
       const { azurePipeline } = await import('../../pipeline/azure-pipeline.js');
       const text = azurePipeline(input, {
