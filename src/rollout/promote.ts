@@ -133,7 +133,14 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      current = await saveRecord(ctx, holder.stored, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
+      try {
+        current = await saveRecord(ctx, holder.stored, { phase: 'failed', lastError: message }, { action: 'fail', from: number - 1, to: number, result: 'failed', message });
+      } catch (saveErr) {
+        // The failure is what the user must see: a record that cannot be written (another run
+        // took the lease and wrote it, the API is down) must not hide it.
+        ctx.reporter.warn(`the failure could not be recorded: ${(saveErr as Error).message}`);
+        throw err;
+      }
       if (options.rollbackOnFailure) {
         ctx.reporter.warn(`${title} failed; rolling back (--rollback-on-failure)`);
         await rollbackLocked(ctx, current);
