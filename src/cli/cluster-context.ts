@@ -1,28 +1,40 @@
 // Builds the RunnerContext of a cluster command: validated config, helm found and recent enough,
 // the cluster reachable, and the adapters wired. The Kubernetes client is imported here, and only
 // commands that talk to a cluster import this file.
-import { loadConfig, type ConfigFlags } from '../config/load-config.js';
+import { loadConfig, loadReleaseTarget, type Config, type ConfigFlags } from '../config/load-config.js';
+import { readPlanSource, toPlan } from '../config/load-plan.js';
+import { contextOverride, pluginEnv, resolveNamespace, type PluginEnv } from '../config/resolve-target.js';
 import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
 import { helmReleases } from '../helm/helm-releases.js';
 import { cachedHelmVersion } from '../helm/version-cache.js';
-import { connectKube, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage, type KubeConnection } from '../kube/index.js';
+import { connectKube, createNamespace, loadKubeConfig, namespaceExists, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage, type KubeConnection } from '../kube/index.js';
 import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
 import { isActive } from '../rollout/record.js';
 import type { HelmReleases, ReleaseObjects } from '../rollout/ports.js';
-import { UnreachableError } from './errors.js';
+import { InputError, UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
 
 /** ClusterFlags are the flags every cluster command takes on top of the config flags. */
 export interface ClusterFlags extends ConfigFlags {
   kubeconfig?: string;
   context?: string;
+  /** --kube-context, helm's name for --context. */
+  kubeContext?: string;
   helm?: string;
   dryRun?: boolean;
+  /** --create-namespace: create a missing namespace before anything else (deploy). */
+  createNamespace?: boolean;
 }
+
+/**
+ * ContextUse is what a cluster command needs of the config: a `rollout` (deploy, start, promote,
+ * rollback, run) the whole of it; `status` of one release only the release and how to reach it.
+ */
+export type ContextUse = 'rollout' | 'status';
 
 function numberFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -34,11 +46,52 @@ function clusterAdapters(kube: KubeConnection): { records: ConfigMapRecordStore;
   return { records: new ConfigMapRecordStore(kube), reader: new KubeClusterReader(kube), lock: new LeaseReleaseLock(kube) };
 }
 
-/** buildClusterContext validates input first, then checks helm and the cluster; nothing is changed. */
-export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: RunnerContext; newTag?: string }> {
-  const config = loadConfig({ ...flags, kubeContext: flags.context ?? flags.kubeContext });
+// What a cluster command acts on, from the config (all of it, or the status-only part).
+function loadFor(flags: ClusterFlags, use: ContextUse, kubeContext: string | undefined): { spec: Config['spec']; plan: Config['plan']; newTag?: string; helmBinary?: string; kubeconfig?: string; source?: string; namedNamespace?: string } {
+  const configFlags = { ...flags, kubeContext };
+  if (use === 'rollout') return loadConfig(configFlags, process.cwd(), 'rollout');
+  const target = loadReleaseTarget(configFlags);
+  const builtin = readPlanSource('seven-stage', process.cwd());
+  if ('problems' in builtin) throw new InputError('the built-in plan seven-stage could not be read', builtin.problems);
+  return {
+    // status reads the chart's values at valuePaths and the plan from the rollout record; the
+    // chart, image and replicas of a rollout are not asked for.
+    spec: { release: target.release, namespace: target.namedNamespace ?? 'default', chart: { kind: 'path', path: process.cwd() }, valuesFiles: [], repository: '', replicas: 1, valuePaths: target.valuePaths, helm: target.helm },
+    plan: toPlan(builtin.plan, 'seven-stage'),
+    helmBinary: target.helmBinary,
+    kubeconfig: target.kubeconfig,
+    source: target.source,
+    namedNamespace: target.namedNamespace,
+  };
+}
+
+// The namespace and context's namespace a cluster command acts on; see resolveNamespace.
+function namespaceFor(flags: ClusterFlags, named: { namedNamespace?: string; source?: string }, plugin: PluginEnv | undefined, kube: { kubeconfig?: string; context?: string }): string {
+  return resolveNamespace({
+    flag: flags.namespace,
+    config: flags.namespace === undefined ? named.namedNamespace : undefined,
+    configSource: named.source,
+    plugin,
+    contextNamespace: () => {
+      const { kc } = loadKubeConfig({ kubeconfig: kube.kubeconfig, context: kube.context });
+      const context = kc.getCurrentContext();
+      return { context, namespace: kc.getContextObject(context)?.namespace };
+    },
+  }).namespace;
+}
+
+/**
+ * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
+ * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
+ */
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; newTag?: string }> {
+  const plugin = pluginEnv(process.env);
+  const loaded = loadFor(flags, use, contextOverride(flags, plugin));
+  const kubeconfig = flags.kubeconfig ?? loaded.kubeconfig;
+  const kubeContext = loaded.spec.helm.kubeContext;
+  const namespace = namespaceFor(flags, loaded, plugin, { kubeconfig, context: kubeContext });
+  const config = { ...loaded, spec: { ...loaded.spec, namespace } };
   const binary = flags.helm ?? process.env.HELM_BIN ?? config.helmBinary ?? 'helm';
-  const kubeconfig = flags.kubeconfig ?? config.kubeconfig;
   const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext });
   const version = await cachedHelmVersion(binary, () => runner.version()).catch((err: Error) => {
     throw new UnreachableError(`cannot run helm (${binary})`, [err.message]);
@@ -47,7 +100,13 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   if (!supported.ok) throw new UnreachableError(supported.reason);
 
   const kube = await connectKube({ kubeconfig, context: config.spec.helm.kubeContext });
-  const { release, namespace } = config.spec;
+  await checkNamespace(kube, namespace, {
+    // Only a deploy can install a release, so only a deploy creates its namespace.
+    create: flags.tag !== undefined && (flags.createNamespace ?? config.spec.helm.createNamespace),
+    createNamespaceSet: flags.createNamespace === true || config.spec.helm.createNamespace,
+    dryRun: flags.dryRun ?? false,
+  });
+  const { release } = config.spec;
   const viaHelm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
   // With helm's default Secret storage, status and history questions are one API read, not a helm process.
   const storage = usesSecretStorage() ? new HelmReleaseStorage(kube) : undefined;
@@ -87,22 +146,37 @@ export async function buildClusterContext(flags: ClusterFlags): Promise<{ ctx: R
   return { ctx, newTag: config.newTag };
 }
 
+// A missing namespace would fail later as "NotFoundError: Lease"; create it, or say so plainly.
+async function checkNamespace(kube: KubeConnection, namespace: string, options: { create: boolean; createNamespaceSet: boolean; dryRun: boolean }): Promise<void> {
+  if (await namespaceExists(kube, namespace)) return;
+  if (options.create) {
+    // A dry run writes nothing: the namespace would be created first.
+    if (!options.dryRun) await createNamespace(kube, namespace);
+    return;
+  }
+  throw new InputError(`namespace ${JSON.stringify(namespace)} does not exist in context ${JSON.stringify(kube.context)}`, [
+    options.createNamespaceSet
+      ? 'only deploy creates a namespace; deploy the release first'
+      : 'to create it with the first deploy, pass --create-namespace (or set helm.createNamespace: true)',
+  ]);
+}
+
 /** buildReadContext connects to the cluster for namespace-wide reads (status --all): no release config needed. */
 export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string } & ReturnType<typeof clusterAdapters>> {
-  let namespace = flags.namespace;
-  let kubeconfig = flags.kubeconfig;
-  let context = flags.context;
-  if (!namespace || !kubeconfig) {
-    // A canary.yaml, when there is one, may name them; without one the flags or defaults serve.
-    try {
-      const config = loadConfig(flags);
-      namespace ??= config.spec.namespace;
-      kubeconfig ??= config.kubeconfig;
-      context ??= config.spec.helm.kubeContext;
-    } catch {
-      // no usable config: fine for a namespace-wide read
-    }
+  const plugin = pluginEnv(process.env);
+  const override = contextOverride(flags, plugin);
+  let named: { namedNamespace?: string; source?: string; kubeconfig?: string; context?: string } = {};
+  // A canary.yaml, when there is one, may name the namespace, kubeconfig and context; without a
+  // usable one the flags, helm's plugin environment and the kubeconfig serve.
+  try {
+    const target = loadReleaseTarget({ ...flags, kubeContext: override });
+    named = { namedNamespace: target.namedNamespace, source: target.source, kubeconfig: target.kubeconfig, context: target.helm.kubeContext };
+  } catch {
+    // no usable config: fine for a namespace-wide read
   }
+  const kubeconfig = flags.kubeconfig ?? named.kubeconfig;
+  const context = override ?? named.context;
+  const namespace = namespaceFor(flags, named, plugin, { kubeconfig, context });
   const kube = await connectKube({ kubeconfig, context });
-  return { namespace: namespace ?? 'default', ...clusterAdapters(kube) };
+  return { namespace, ...clusterAdapters(kube) };
 }

@@ -10,6 +10,10 @@ export const EXIT = {
   blocked: 4,
   rolledBack: 5,
   internal: 70,
+  /** Interrupted by SIGINT (Ctrl-C), at a prompt or during a stage: 128 + 2. */
+  interrupted: 130,
+  /** Terminated by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -53,5 +57,13 @@ export class StageFailedError extends CliError {
   override name = 'StageFailedError';
   constructor(message: string, details: string[] = [], rolledBack = false) {
     super(message, rolledBack ? EXIT.rolledBack : EXIT.stageFailed, details);
+  }
+}
+
+/** InterruptedError: a person pressed Ctrl-C where nothing was running (exit 130, as for SIGINT). */
+export class InterruptedError extends CliError {
+  override name = 'InterruptedError';
+  constructor(message: string, details: string[] = []) {
+    super(message, EXIT.interrupted, details);
   }
 }

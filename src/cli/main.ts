@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // helm-canary: the command-line entry. Wiring only: each command's work lives in commands/,
 // imported when the command runs, so `--help` and `plan` never load the Kubernetes client.
-import { Command, CommanderError, Option } from 'commander';
-import { reportError } from './report-error.js';
+import { Command, Option } from 'commander';
+import { endQuietlyOnClosedOutput, jsonOutputRequested, reportError } from './report-error.js';
 import { PLAN_OUTPUTS } from './commands/plan-outputs.js';
 import { packageVersion } from '../config/package-root.js';
 import { registerPipelineCommand } from './commands/pipeline-command.js';
@@ -11,6 +11,8 @@ import nodeModule from 'node:module';
 // Node 22.1+ keeps compiled code between runs; the lazily loaded chunks (the Kubernetes client
 // above all) are most of a cluster command's start. A no-op on Node 20, which lacks it.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// `helm-canary --help | head -1`: a reader that has gone away is no crash.
+endQuietlyOnClosedOutput();
 
 const program = new Command();
 
@@ -41,7 +43,8 @@ program
   .addHelpText(
     'after',
     '\nExit codes: 0 done, 1 stage failed, 2 bad input, 3 cluster or helm unreachable,\n' +
-      '            4 blocked (lock held, drift, wrong stage), 5 rolled back.\n',
+      '            4 blocked (lock held, drift, wrong stage), 5 rolled back,\n' +
+      '            70 internal error (a bug), 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n',
   )
   .exitOverride();
 
@@ -86,15 +89,19 @@ function addClusterOptions(cmd: Command): Command {
   return addConfigOptions(cmd)
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
+    .option('--kube-context <name>', 'kubeconfig context (helm\'s name for --context)')
     .option('--helm <path>', 'helm binary, 3.8+ or 4 (default: $HELM_BIN, then helm on PATH)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
-function addMutatingOptions(cmd: Command): Command {
+// `--yes` on the commands that never ask: accepted so a pipeline can always pass it.
+const NEVER_ASKS = 'accepted and ignored: this command never asks (so pipelines can always pass it)';
+
+function addMutatingOptions(cmd: Command, yes = NEVER_ASKS): Command {
   return addClusterOptions(cmd)
     .option('--dry-run', 'print the helm commands and values it would apply; change nothing')
     .option('--recover', 'first clear a helm release left pending-upgrade/pending-install by an interrupted helm')
-    .option('-y, --yes', 'ask nothing: run promotes through every stage; the other commands never ask, and accept it so pipelines can always pass it');
+    .option('-y, --yes', yes);
 }
 
 const cluster = () => import('./commands/cluster-commands.js');
@@ -103,6 +110,7 @@ addMutatingOptions(
   program.command('deploy').description('apply the stable stage with --tag: the first install, or a plain update when no rollout is in progress'),
 )
   .requiredOption('--tag <tag>', 'image tag to run in production')
+  .option('--create-namespace', 'create the namespace if it does not exist (as helm --create-namespace)')
   .action(async (opts) => (await cluster()).runDeploy(opts));
 
 addMutatingOptions(
@@ -128,6 +136,7 @@ addMutatingOptions(
 
 addMutatingOptions(
   program.command('run').description('interactive rollout: start (or resume), then after each stage ask to promote, roll back or hold'),
+  'ask nothing: promote through every stage, stopping at the first one not in place',
 )
   .option('--new-tag <tag>', 'image tag to release (not needed to resume)')
   .option('--rollback-on-failure', 'roll back automatically when a stage fails')
@@ -146,11 +155,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // --help and --version end through here too, with exit code 0.
-      return err.exitCode === 0 ? 0 : 2;
-    }
-    return reportError(err, program.opts().output ?? process.argv.includes('json'));
+    // --help, --version and usage errors end through here too (CommanderError).
+    return reportError(err, jsonOutputRequested(program));
   }
 }
 

@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
 import { InputError } from '../cli/errors.js';
-import { configFile, imageTag, type ConfigFile } from './schema.js';
+import { configFile, imageTag, releaseTarget, type ConfigFile } from './schema.js';
 import { formatIssues } from './format-issues.js';
 import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
@@ -45,6 +45,20 @@ export interface Config {
   helmBinary?: string;
   kubeconfig?: string;
   /** The config file read, if any. */
+  source?: string;
+  /** The namespace --namespace or the config file names; undefined when spec.namespace is the default. */
+  namedNamespace?: string;
+}
+
+/** ReleaseTarget is the part of a config that names a deployed release and how to reach it. */
+export interface ReleaseTarget {
+  release: string;
+  /** The namespace --namespace or the config file names, if any. */
+  namedNamespace?: string;
+  valuePaths: ValuePaths;
+  helm: ReleaseSpec['helm'];
+  helmBinary?: string;
+  kubeconfig?: string;
   source?: string;
 }
 
@@ -109,6 +123,25 @@ function toChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef {
   return { kind: 'path', path: isAbsolute(chart) ? chart : resolve(baseDir, chart) };
 }
 
+/**
+ * checkValuePaths lists value paths that cannot all be written: two the same, or one inside
+ * another (`productionDeployment.image` and `productionDeployment.image.tag`).
+ */
+export function checkValuePaths(paths: ValuePaths): string[] {
+  const all = (['production', 'canary'] as const).flatMap((role) =>
+    (Object.keys(paths[role]) as (keyof ValuePaths['production'])[]).map((field) => ({ at: `valuePaths.${role}.${field}`, path: paths[role][field] })),
+  );
+  const problems: string[] = [];
+  all.forEach((a, i) => {
+    for (const b of all.slice(i + 1)) {
+      if (a.path === b.path) problems.push(`${b.at}: is the same path as ${a.at} (${JSON.stringify(a.path)}); each value needs its own`);
+      else if (b.path.startsWith(`${a.path}.`)) problems.push(`${b.at}: ${JSON.stringify(b.path)} is inside ${a.at} (${JSON.stringify(a.path)}); one value cannot be both a value and a map`);
+      else if (a.path.startsWith(`${b.path}.`)) problems.push(`${a.at}: ${JSON.stringify(a.path)} is inside ${b.at} (${JSON.stringify(b.path)}); one value cannot be both a value and a map`);
+    }
+  });
+  return problems;
+}
+
 function mergeValuePaths(custom: ConfigFile['valuePaths']): ValuePaths {
   return {
     production: { ...DEFAULT_VALUE_PATHS.production, ...custom?.production },
@@ -136,8 +169,14 @@ function checkFiles(chart: ChartRef | undefined, valuesFiles: string[], problems
   });
 }
 
-/** loadConfig reads, merges and validates the configuration; throws InputError listing every problem. */
-export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
+/**
+ * ConfigUse says what the config is for: a `plan` (plan, lint) compares its stable and new tags;
+ * a `rollout` (deploy, start, promote...) reads the stable tag from the release, so it does not.
+ */
+export type ConfigUse = 'plan' | 'rollout';
+
+// Reads the config file (-f, else ./canary.yaml when present) and lays the flags over it.
+function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, unknown>; source?: string; problems: string[] } {
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
   let source: string | undefined;
@@ -149,7 +188,37 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
     raw = read.raw;
     problems.push(...read.problems);
   }
-  const merged = overlayFlags(raw, flags, problems);
+  return { merged: overlayFlags(raw, flags, problems), source, problems };
+}
+
+/**
+ * loadReleaseTarget reads only what names a deployed release and how to reach it (release,
+ * namespace, valuePaths, helm settings): `status` of one release needs no chart, image or plan.
+ * Throws InputError listing every problem in those fields.
+ */
+export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): ReleaseTarget {
+  const { merged, source, problems } = readMerged(flags, cwd);
+  const parsed = safeParse(releaseTarget, merged);
+  if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
+  const valuePaths = parsed.success ? mergeValuePaths(parsed.data.valuePaths) : undefined;
+  if (valuePaths) problems.push(...checkValuePaths(valuePaths));
+  if (problems.length || !parsed.success || !valuePaths) throw new InputError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+  const { helm } = parsed.data;
+  const baseDir = source ? resolve(source, '..') : cwd;
+  return {
+    release: parsed.data.release,
+    namedNamespace: parsed.data.namespace,
+    valuePaths,
+    helm: { timeout: helm.timeout, kubeContext: helm.kubeContext, createNamespace: helm.createNamespace, extraArgs: helm.extraArgs },
+    helmBinary: helm.binary,
+    kubeconfig: helm.kubeconfig ? resolve(baseDir, helm.kubeconfig) : undefined,
+    source,
+  };
+}
+
+/** loadConfig reads, merges and validates the configuration; throws InputError listing every problem. */
+export function loadConfig(flags: ConfigFlags, cwd = process.cwd(), use: ConfigUse = 'plan'): Config {
+  const { merged, source, problems } = readMerged(flags, cwd);
   const parsed = safeParse(configFile, merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
   const baseDir = source ? resolve(source, '..') : cwd;
@@ -157,9 +226,11 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
   // The checks below run even when the schema failed, on whatever parts are usable, so one run
   // lists every problem.
   const newTag = flags.tag !== undefined ? checkTag(flags.tag, 'tag', problems) : checkTag(flags.newTag, 'new-tag', problems);
+  // The stable tag is only a plan's input (plan, lint): rollouts read it from the deployed release,
+  // so for them it is never compared with --tag or --new-tag.
   const rawStable = (merged.image as { stableTag?: unknown } | undefined)?.stableTag;
   const stableTag = parsed.success ? parsed.data.image.stableTag : rawStable === undefined ? undefined : String(rawStable);
-  if (newTag !== undefined && stableTag !== undefined && newTag === stableTag) {
+  if (use === 'plan' && newTag !== undefined && stableTag !== undefined && newTag === stableTag) {
     problems.push(`--new-tag: must differ from the stable tag (both are ${JSON.stringify(newTag)})`);
   }
   const replicas = typeof merged.replicas === 'number' && Number.isInteger(merged.replicas) && merged.replicas >= 1 ? merged.replicas : 1;
@@ -181,6 +252,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
     : undefined;
   const valuesFiles = Array.isArray(merged.valuesFiles) ? merged.valuesFiles.filter((f): f is string => typeof f === 'string').map((f) => resolve(baseDir, f)) : [];
   checkFiles(chart, valuesFiles, problems);
+  if (parsed.success) problems.push(...checkValuePaths(mergeValuePaths(parsed.data.valuePaths)));
   if (problems.length || !parsed.success || !plan || !chart) {
     throw new InputError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
   }
@@ -207,6 +279,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
     helmBinary: config.helm.binary,
     kubeconfig: config.helm.kubeconfig ? resolve(baseDir, config.helm.kubeconfig) : undefined,
     source,
+    namedNamespace: typeof merged.namespace === 'string' ? config.namespace : undefined,
   };
 }
 

@@ -59,6 +59,33 @@ export const chartSource = z.union([
   z.strictObject({ oci: z.string().check(z.startsWith('oci://', 'must start with oci://')), version: z.optional(z.string()) }),
 ]);
 
+/** valuePathsSettings is canary.yaml's valuePaths: where the chart reads each value. */
+export const valuePathsSettings = z.optional(z.strictObject({ production: z.optional(deploymentPaths), canary: z.optional(deploymentPaths) }));
+
+/** helmSettings is canary.yaml's helm map. */
+export const helmSettings = z.prefault(
+  z.strictObject({
+    binary: z.optional(nonEmpty()),
+    timeout: z._default(z.string().check(z.regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'must be a duration such as 300s or 5m')), '5m'),
+    kubeContext: z.optional(nonEmpty()),
+    kubeconfig: z.optional(nonEmpty()),
+    createNamespace: z._default(z.boolean(), false),
+    extraArgs: z._default(z.array(z.string()), []),
+  }),
+  {},
+);
+
+/**
+ * releaseTarget is the part of canary.yaml that names a deployed release and how to reach it:
+ * all `status` of one release needs. Other fields are not checked.
+ */
+export const releaseTarget = z.object({
+  release: releaseName,
+  namespace: z.optional(namespaceName),
+  valuePaths: valuePathsSettings,
+  helm: helmSettings,
+});
+
 /** configFile is canary.yaml. Every field can also be given as a flag; flags win. */
 export const configFile = z.strictObject({
   release: releaseName,
@@ -68,18 +95,8 @@ export const configFile = z.strictObject({
   image: z.strictObject({ repository: imageRepository, stableTag: z.optional(imageTag) }),
   replicas: z.int().check(z.minimum(1, 'must be at least 1')),
   plan: z._default(z.union([nonEmpty(), planFile]), 'seven-stage'),
-  valuePaths: z.optional(z.strictObject({ production: z.optional(deploymentPaths), canary: z.optional(deploymentPaths) })),
-  helm: z.prefault(
-    z.strictObject({
-      binary: z.optional(nonEmpty()),
-      timeout: z._default(z.string().check(z.regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'must be a duration such as 300s or 5m')), '5m'),
-      kubeContext: z.optional(nonEmpty()),
-      kubeconfig: z.optional(nonEmpty()),
-      createNamespace: z._default(z.boolean(), false),
-      extraArgs: z._default(z.array(z.string()), []),
-    }),
-    {},
-  ),
+  valuePaths: valuePathsSettings,
+  helm: helmSettings,
   drainSeconds: z.optional(z.number().check(z.minimum(0, 'must be 0 or more'))),
 });
 export type ConfigFile = z.infer<typeof configFile>;

@@ -16,7 +16,7 @@ import {
   type Configuration,
   type Middleware,
 } from '@kubernetes/client-node';
-import { KubeConfigError, classifyKubeError, redactUrl } from './kube-errors.js';
+import { KubeApiError, KubeConfigError, apiStatusOf, classifyKubeError, isConflict, isNotFound, redactUrl } from './kube-errors.js';
 
 /** ConnectOptions choose the kubeconfig and context and bound how long requests may take. */
 export interface ConnectOptions {
@@ -93,7 +93,7 @@ export function loadKubeConfig(options: Pick<ConnectOptions, 'kubeconfig' | 'con
     throw new KubeConfigError(options.kubeconfig ? `${named} does not exist` : named, candidates[0]);
   }
   const kc = loadOne(paths[0]!);
-  for (const p of paths.slice(1)) kc.mergeConfig(loadOne(p), true);
+  for (const p of paths.slice(1)) mergeFirstWins(kc, loadOne(p));
   const label = paths.join(delimiter);
 
   if (options.context) {
@@ -117,6 +117,42 @@ export function loadKubeConfig(options: Pick<ConnectOptions, 'kubeconfig' | 'con
   }
   allowPlainHttp(kc, cluster.name);
   return { kc, paths };
+}
+
+// mergeFirstWins merges a later file of a KUBECONFIG list into `kc` as kubectl and helm do: the
+// first file to name a cluster, user or context wins, and so does the first current-context.
+// client-node's mergeConfig throws "Duplicate cluster" instead.
+function mergeFirstWins(kc: KubeConfig, later: KubeConfig): void {
+  const add = <T extends { name: string }>(mine: T[], theirs: T[]): T[] => [...mine, ...theirs.filter((t) => !mine.some((m) => m.name === t.name))];
+  kc.clusters = add(kc.clusters, later.clusters);
+  kc.users = add(kc.users, later.users);
+  kc.contexts = add(kc.contexts, later.contexts);
+  if (!kc.currentContext && later.currentContext) kc.setCurrentContext(later.currentContext);
+}
+
+/**
+ * namespaceExists asks whether namespace `name` exists. Reading a Namespace is a cluster-scoped
+ * permission a release's own Role usually lacks: a 403 says nothing about the namespace, so it
+ * counts as existing and the command goes on (a missing one then fails on its first real read).
+ */
+export async function namespaceExists(kube: KubeConnection, name: string): Promise<boolean> {
+  try {
+    await kube.call(`GET namespace ${name}`, () => kube.core.readNamespace({ name }));
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    if (apiStatusOf(err)?.code === 403 || (err instanceof KubeApiError && err.code === 403)) return true;
+    throw err;
+  }
+}
+
+/** createNamespace creates namespace `name`; one created meanwhile by someone else is fine. */
+export async function createNamespace(kube: KubeConnection, name: string): Promise<void> {
+  try {
+    await kube.call(`create namespace ${name}`, () => kube.core.createNamespace({ body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } }));
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+  }
 }
 
 // allowPlainHttp lets a plain `http://` server be used as kubectl and helm use it.

@@ -25,7 +25,7 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
 
   const cases: { name: string; args: string[]; code: number; message: RegExp; setup?: (env: Env) => void; extraEnv?: Record<string, string> }[] = [
     { name: 'start of an unknown release', args: ['start', '--new-tag', '2.0'], code: 2, message: /release productpage not found in namespace shop[\s\S]*helm-canary deploy --tag/ },
-    { name: 'promote with no rollout in progress', args: ['promote'], code: 4, message: /no rollout of productpage is in progress/ },
+    { name: 'promote of a release that does not exist', args: ['promote'], code: 2, message: /release productpage not found in namespace shop/ },
     { name: 'status of an unknown release', args: ['status'], code: 2, message: /release productpage not found/ },
     { name: 'a chart path that does not exist', args: ['deploy', '--tag', '1.0', '--chart', './nope'], code: 2, message: /chart: .*nope does not exist/ },
     { name: 'a release name that is not a Kubernetes name', args: ['deploy', '--tag', '1.0', '--release', 'Product_Page'], code: 2, message: /release: must be a valid Kubernetes name/ },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../../sim/cluster.js';
 import { kubeconfigYaml } from '../../sim/kubeconfig.js';
-import { connectKube, kubeconfigPaths } from '../../src/kube/kube-context.js';
+import { connectKube, createNamespace, kubeconfigPaths, namespaceExists } from '../../src/kube/kube-context.js';
 import { ClusterUnreachableError, KubeConfigError } from '../../src/kube/kube-errors.js';
 
 // closedPort finds a port nothing listens on: bind one, then close it.
@@ -103,6 +103,41 @@ describe('connectKube', () => {
       assert.doesNotMatch(err.message, /s3cret/);
       return true;
     });
+  });
+
+  it('merges a KUBECONFIG list that names one cluster twice, first file winning, as helm does (issue 10, defect 5)', async () => {
+    const port = await closedPort();
+    const second = join(dir, 'second');
+    // Same cluster, user and context names as the first file, a server nothing listens on, and another context of its own.
+    const other = kubeconfigYaml(`http://127.0.0.1:${port}`, 'elsewhere').replace("current-context: helm-canary-sim", 'current-context: other')
+      .replace('contexts:\n', 'contexts:\n  - name: other\n    context:\n      cluster: helm-canary-sim\n      user: helm-canary-sim\n      namespace: shop\n');
+    await writeFile(second, other);
+    const kube = await connectKube({ env: { KUBECONFIG: [cluster.kubeconfigPath, second].join(':') } });
+    assert.equal(kube.server, cluster.url);
+    assert.equal(kube.context, 'helm-canary-sim');
+    assert.equal(kube.namespace, undefined);
+    assert.deepEqual(kube.kubeconfigPaths, [cluster.kubeconfigPath, second]);
+    // The second file's own context is there, over the first file's cluster.
+    const viaOther = await connectKube({ env: { KUBECONFIG: [cluster.kubeconfigPath, second].join(':') }, context: 'other' });
+    assert.equal(viaOther.server, cluster.url);
+    assert.equal(viaOther.namespace, 'shop');
+  });
+
+  it('tells whether a namespace exists, and creates one (issue 10, defect 4)', async () => {
+    const kube = await connectKube({ kubeconfig: cluster.kubeconfigPath });
+    assert.equal(await namespaceExists(kube, 'default'), true);
+    assert.equal(await namespaceExists(kube, 'brand-new'), false);
+    await createNamespace(kube, 'brand-new');
+    assert.equal(await namespaceExists(kube, 'brand-new'), true);
+    await createNamespace(kube, 'brand-new');
+  });
+
+  it('counts a namespace it may not read (403: a namespace-scoped Role) as existing, so least-privilege users are not stopped', async () => {
+    const kube = await connectKube({ kubeconfig: cluster.kubeconfigPath });
+    cluster.faults.failRequests({ method: 'GET', path: /^\/api\/v1\/namespaces\/[^/]+$/, status: 403, times: 1 });
+    // 'nowhere' does not exist: only the 403 can make it count as existing
+    assert.equal(await namespaceExists(kube, 'nowhere'), true);
+    assert.equal(await namespaceExists(kube, 'nowhere'), false);
   });
 
   it('refuses a kubeconfig without a current context', async () => {

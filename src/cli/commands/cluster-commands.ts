@@ -24,9 +24,9 @@ async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void
   process.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
 }
 
-async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>): Promise<void> {
+async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: 'rollout' | 'status' = 'rollout'): Promise<void> {
   try {
-    const { ctx, newTag } = await buildClusterContext(flags);
+    const { ctx, newTag } = await buildClusterContext(flags, use);
     await work(ctx, newTag);
   } catch (err) {
     throw toCliError(err);
@@ -59,10 +59,22 @@ export function runStart(flags: ClusterFlags & OutputFlags & { to?: string; reco
   });
 }
 
+/** ensureReleaseExists stops a promote of a release that is neither installed nor recorded: a wrong name or namespace. */
+async function ensureReleaseExists(ctx: RunnerContext): Promise<void> {
+  const { release, namespace } = ctx.spec;
+  if (await ctx.records.read(namespace, release)) return;
+  if ((await ctx.helm.status()) !== undefined) return;
+  throw new InputError(`release ${release} not found in namespace ${namespace}`, [
+    'check --release and --namespace (or canary.yaml)',
+    'install it first with: helm-canary deploy --tag TAG',
+  ]);
+}
+
 /** runPromote is `helm-canary promote [--to STAGE]`. */
 export function runPromote(flags: ClusterFlags & OutputFlags & { to?: string; force?: boolean; recover?: boolean; rollbackOnFailure?: boolean }): Promise<void> {
   const to = parseStage(flags.to);
   return withContext(flags, async (ctx) => {
+    await ensureReleaseExists(ctx);
     await promote(ctx, { to, force: flags.force, recover: flags.recover, rollbackOnFailure: flags.rollbackOnFailure });
     await printStatus(ctx, flags);
   });
@@ -78,7 +90,8 @@ export function runRollback(flags: ClusterFlags & OutputFlags & { recover?: bool
 
 /** runStatus is `helm-canary status`, or with --all every recorded release of the namespace. */
 export async function runStatus(flags: ClusterFlags & OutputFlags & { all?: boolean }): Promise<void> {
-  if (!flags.all) return withContext(flags, (ctx) => printStatus(ctx, flags));
+  // One release's status needs only its name and namespace, not a complete canary.yaml.
+  if (!flags.all) return withContext(flags, (ctx) => printStatus(ctx, flags), 'status');
   try {
     const { namespace, ...deps } = await buildReadContext(flags);
     const statuses = await readAllStatuses(deps, namespace);

@@ -4,7 +4,7 @@
 import { confirm, select } from '@inquirer/prompts';
 import { isCi } from '../../ci/detect.js';
 import { buildClusterContext, type ClusterFlags } from '../cluster-context.js';
-import { InputError, StageFailedError } from '../errors.js';
+import { InputError, InterruptedError, StageFailedError } from '../errors.js';
 import { toCliError } from '../to-cli-error.js';
 import { renderStatusText } from '../render/status-text.js';
 import { isActive } from '../../rollout/record.js';
@@ -83,10 +83,9 @@ export async function runInteractive(flags: RunFlags, io: { interactive: boolean
       await promote(ctx, { rollbackOnFailure: flags.rollbackOnFailure });
     }
   } catch (err) {
-    // Ctrl-C at a prompt: leave the rollout where it is.
+    // Ctrl-C at a prompt: leave the rollout where it is, and exit 130 as Ctrl-C during a stage does.
     if (err instanceof Error && err.name === 'ExitPromptError') {
-      process.stderr.write('interrupted: the rollout stays where it is; resume with helm-canary run\n');
-      return;
+      throw new InterruptedError('interrupted: the rollout stays where it is', ['resume with: helm-canary run']);
     }
     throw toCliError(err);
   }
