@@ -125,6 +125,7 @@ export interface RecordHolder {
 export async function applyOnce(ctx: RunnerContext, before: StageValues | undefined, values: StageValues, fileName: string, title: string, options: StepOptions = {}): Promise<void> {
   const argv = (file: string) => upgradeArgs(ctx.spec, file, { wait: false, description: options.description });
   if (ctx.dryRun) {
+    ctx.reporter.planned?.({ title, helm: argv(fileName), valuesFile: fileName, values: toChartValues(values, ctx.spec.valuePaths) });
     ctx.reporter.info(`[dry run] would apply ${title}\n  helm ${argv(fileName).map(shellQuote).join(' ')}\n  ${fileName}:\n${indent(stringify(toChartValues(values, ctx.spec.valuePaths)))}`);
     return;
   }

@@ -45,6 +45,8 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
       throw err;
     }
     task.done();
-    ctx.reporter.info(`${release} runs ${ctx.spec.repository}:${options.tag} with all traffic on production`);
+    ctx.reporter.info(ctx.dryRun
+      ? `[dry run] ${release} would run ${ctx.spec.repository}:${options.tag} with all traffic on production`
+      : `${release} runs ${ctx.spec.repository}:${options.tag} with all traffic on production`);
   });
 }

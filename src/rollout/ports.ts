@@ -213,8 +213,20 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** PlannedApply is one helm upgrade a dry run would run, as data. */
+export interface PlannedApply {
+  title: string;
+  /** helm's argv, the values file named as it would be written. */
+  helm: string[];
+  valuesFile: string;
+  /** The generated values file's content. */
+  values: unknown;
+}
+
 /** Reporter shows progress: plain lines in CI, a step line with elapsed time on a terminal. */
 export interface Reporter {
+  /** planned receives each apply a dry run would make (for `--dry-run -o json`). */
+  planned?(apply: PlannedApply): void;
   info(message: string): void;
   warn(message: string): void;
   /** task starts a long step (a helm upgrade, a wait) and returns its end. */

@@ -94,6 +94,28 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     assert.equal(helmRevisions(env), revisions);
     assert.equal(env.observe().record!.stage, 4);
     assert.equal(env.observe().record!.phase, 'in-progress');
+  });
+
+  it('--dry-run -o json prints the applies it would run, as data, and changes nothing (rollback too)', async () => {
+    const revisions = helmRevisions(env);
+    const recordBefore = JSON.stringify(env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`)?.data);
+    const leaseBefore = JSON.stringify(env.cluster.store.get(KINDS.lease, env.namespace, `helm-canary-${env.release}`)?.spec ?? null);
+    const p = await env.cli(['promote', '--dry-run', '-o', 'json']);
+    assert.equal(p.exitCode, 0, p.stderr);
+    const doc = JSON.parse(p.stdout);
+    assert.equal(doc.dryRun, true);
+    assert.deepEqual(doc.wouldApply.map((a: { title: string }) => a.title), ['stage 5 (production updated) (production tag 1.0 -> 2.0)']);
+    assert.deepEqual(doc.wouldApply[0].helm.slice(0, 3), ['upgrade', '--install', 'productpage']);
+    assert.equal(doc.wouldApply[0].values.productionDeployment.image.tag, '2.0');
+    const r = await env.cli(['rollback', '--dry-run', '-o', 'json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const back = JSON.parse(r.stdout);
+    assert.ok(back.wouldApply.length >= 2, r.stdout);
+    assert.equal(back.wouldApply.at(-1).values.canaryDeployment.replicaCount, 0);
+    assert.match(r.stderr, /\[dry run\] would roll back/);
+    assert.equal(helmRevisions(env), revisions);
+    assert.equal(JSON.stringify(env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`)?.data), recordBefore);
+    assert.equal(JSON.stringify(env.cluster.store.get(KINDS.lease, env.namespace, `helm-canary-${env.release}`)?.spec ?? null), leaseBefore);
     assert.equal((await env.cli(['rollback'])).exitCode, 0);
   });
 });

@@ -11,14 +11,24 @@ import { promote } from '../../rollout/promote.js';
 import { rollback } from '../../rollout/rollback.js';
 import { readStatus } from '../../rollout/status.js';
 import type { RunnerContext } from '../../rollout/context.js';
+import type { PlannedApply } from '../../rollout/ports.js';
 
 /** OutputFlags choose text or JSON on stdout. */
 export interface OutputFlags {
   output?: 'text' | 'json';
 }
 
+// A dry run's applies, collected as the runner reports them, for `--dry-run -o json`.
+const plannedByContext = new WeakMap<RunnerContext, PlannedApply[]>();
+
 async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void> {
-  if (ctx.dryRun) return;
+  if (ctx.dryRun) {
+    // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
+    const wouldApply = plannedByContext.get(ctx) ?? [];
+    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
+    else if (wouldApply.length === 0) process.stdout.write('[dry run] nothing would be applied\n');
+    return;
+  }
   const status = await readStatus(ctx);
   (await import('../../ci/publish.js')).publishOutputs(status, { json: flags.output === 'json' });
   process.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
@@ -27,6 +37,11 @@ async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void
 async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: 'rollout' | 'status' = 'rollout'): Promise<void> {
   try {
     const { ctx, newTag } = await buildClusterContext(flags, use);
+    if (ctx.dryRun) {
+      const planned: PlannedApply[] = [];
+      plannedByContext.set(ctx, planned);
+      ctx.reporter.planned = (apply) => planned.push(apply);
+    }
     await work(ctx, newTag);
   } catch (err) {
     throw toCliError(err);
