@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // helm-canary: the command-line entry. Wiring only: each command's work lives in commands/,
 // imported when the command runs, so `--help` and `plan` never load the Kubernetes client.
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { endQuietlyOnClosedOutput, jsonOutputRequested, reportError } from './report-error.js';
 import { PLAN_OUTPUTS } from './commands/plan-outputs.js';
 import { packageVersion } from '../config/package-root.js';
@@ -16,11 +16,22 @@ endQuietlyOnClosedOutput();
 
 const program = new Command();
 
-function addConfigOptions(cmd: Command): Command {
+// A second -f would silently replace the first: refuse it (commander reports it, exit 2).
+function onlyOneFile(value: string, previous: string | undefined): string {
+  if (previous !== undefined) throw new InvalidArgumentError(`-f given twice (${previous} and ${value}); give one config file`);
+  return value;
+}
+
+// The options that name a release and where it is: all that a read-only command (status) uses.
+function addTargetOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --file <path>', 'config file (default: ./canary.yaml when present)')
+    .option('-f, --file <path>', 'config file (default: ./canary.yaml when present)', onlyOneFile)
     .option('--release <name>', 'helm release name')
-    .option('-n, --namespace <ns>', 'Kubernetes namespace')
+    .option('-n, --namespace <ns>', 'Kubernetes namespace');
+}
+
+function addConfigOptions(cmd: Command): Command {
+  return addTargetOptions(cmd)
     .option('--chart <chart>', 'chart: a local path or oci:// reference')
     .option('--values <file...>', "the team's own values files, applied before each stage's generated values")
     .option('--repository <repo>', 'image repository of both deployments')
@@ -85,8 +96,8 @@ program
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
-function addClusterOptions(cmd: Command): Command {
-  return addConfigOptions(cmd)
+function addClusterOptions(cmd: Command, addReleaseOptions = addConfigOptions): Command {
+  return addReleaseOptions(cmd)
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .option('--kube-context <name>', 'kubeconfig context (helm\'s name for --context)')
@@ -144,6 +155,7 @@ addMutatingOptions(
 
 addClusterOptions(
   program.command('status').description("the release's stage, both deployments, live weights, the rollout record and next moves"),
+  addTargetOptions,
 )
   .option('--all', 'every release with a rollout record in the namespace (no config needed)')
   .action(async (opts) => (await cluster()).runStatus(opts));

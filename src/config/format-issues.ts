@@ -43,3 +43,32 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return node;
 }
+
+// The flag a problem is about: its own `--flag: ...`, or the flag that set the field it names
+// (`replicas: ...` under --replicas, `plan.steps[1]: ...` under --steps). `flagPaths` maps a field
+// path to its flag.
+function flagOf(problem: string, flagPaths: ReadonlyMap<string, string>): string | undefined {
+  const own = /^(--[a-z][a-z-]*)/.exec(problem)?.[1];
+  if (own) return own;
+  const colon = problem.indexOf(': ');
+  if (colon < 0) return undefined;
+  const path = problem.slice(0, colon);
+  for (const [field, flag] of flagPaths) {
+    if (path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`)) return flag;
+  }
+  return undefined;
+}
+
+/**
+ * invalidInputTitle is the title of an input error: "invalid flag --x" when only flags are at
+ * fault, "invalid configuration in FILE" when only the configuration is, and both named otherwise.
+ */
+export function invalidInputTitle(problems: readonly string[], flagPaths: ReadonlyMap<string, string>, source: string | undefined): string {
+  const blamed = problems.map((p) => flagOf(p, flagPaths));
+  const flags = [...new Set(blamed.filter((f): f is string => f !== undefined))].sort();
+  const configuration = `configuration${source ? ` in ${source}` : ''}`;
+  if (!flags.length) return `invalid ${configuration}`;
+  const named = `flag${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`;
+  if (blamed.every((f) => f !== undefined)) return `invalid ${named}`;
+  return `invalid input: ${named}, and the ${configuration}`;
+}

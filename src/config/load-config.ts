@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
 import { InputError } from '../cli/errors.js';
 import { configFile, imageTag, releaseTarget, type ConfigFile } from './schema.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues, invalidInputTitle } from './format-issues.js';
 import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
 
@@ -175,6 +175,37 @@ function checkFiles(chart: ChartRef | undefined, valuesFiles: string[], problems
  */
 export type ConfigUse = 'plan' | 'rollout';
 
+// The config field each flag sets, as problems name it: a problem there is the flag's.
+const FLAG_FIELDS: readonly (readonly [keyof ConfigFlags, string, string])[] = [
+  ['release', 'release', '--release'],
+  ['namespace', 'namespace', '--namespace'],
+  ['chart', 'chart', '--chart'],
+  ['repository', 'image.repository', '--repository'],
+  ['stableTag', 'image.stableTag', '--stable-tag'],
+  ['values', 'valuesFiles', '--values'],
+  ['replicas', 'replicas', '--replicas'],
+  ['drainSeconds', 'drainSeconds', '--drain-seconds'],
+  ['steps', 'plan', '--steps'],
+  ['plan', 'plan', '--plan'],
+  ['timeout', 'helm.timeout', '--timeout'],
+  ['kubeContext', 'helm.kubeContext', '--kube-context'],
+  ['kubeconfig', 'helm.kubeconfig', '--kubeconfig'],
+  ['helm', 'helm.binary', '--helm'],
+  ['createNamespace', 'helm.createNamespace', '--create-namespace'],
+];
+
+// The InputError of `problems`, titled by what is at fault: the flags, the config file, or both.
+function invalidInput(problems: string[], flags: ConfigFlags, source: string | undefined): InputError {
+  const flagPaths = new Map<string, string>();
+  for (const [key, field, flag] of FLAG_FIELDS) {
+    const value = flags[key];
+    // --steps wins over --plan (overlayFlags), and an empty --values sets nothing.
+    if (value === undefined || (Array.isArray(value) && !value.length) || flagPaths.has(field)) continue;
+    flagPaths.set(field, flag);
+  }
+  return new InputError(invalidInputTitle(problems, flagPaths, source), problems);
+}
+
 // Reads the config file (-f, else ./canary.yaml when present) and lays the flags over it.
 function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, unknown>; source?: string; problems: string[] } {
   const problems: string[] = [];
@@ -202,7 +233,7 @@ export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): Rele
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
   const valuePaths = parsed.success ? mergeValuePaths(parsed.data.valuePaths) : undefined;
   if (valuePaths) problems.push(...checkValuePaths(valuePaths));
-  if (problems.length || !parsed.success || !valuePaths) throw new InputError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+  if (problems.length || !parsed.success || !valuePaths) throw invalidInput(problems, flags, source);
   const { helm } = parsed.data;
   const baseDir = source ? resolve(source, '..') : cwd;
   return {
@@ -254,7 +285,7 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd(), use: ConfigU
   checkFiles(chart, valuesFiles, problems);
   if (parsed.success) problems.push(...checkValuePaths(mergeValuePaths(parsed.data.valuePaths)));
   if (problems.length || !parsed.success || !plan || !chart) {
-    throw new InputError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+    throw invalidInput(problems, flags, source);
   }
   const config = parsed.data;
   return {

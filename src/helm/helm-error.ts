@@ -67,6 +67,23 @@ export function formatHelmErrorMessage(kind: HelmErrorKind, details: HelmErrorDe
   const lines = [`${ran} ${how} (${kind})`];
   const stderr = details.stderr.trim();
   if (stderr) lines.push(stderr);
-  if (HINTS[kind]) lines.push(`hint: ${HINTS[kind]}`);
+  const hint = templateFailureHint(stderr) ?? HINTS[kind];
+  if (hint) lines.push(`hint: ${hint}`);
   return lines.join('\n');
+}
+
+// A template of the chart that failed: helm names it as `chart/templates/file.yaml` in
+// "execution error at (canary-app/templates/vs.yaml:2:4): ..." (the chart's own `fail`),
+// "template: canary-app/templates/deployment.yaml:12:20: executing ..." and "parse error at (...)".
+const TEMPLATE_FAILURE = /(?:execution error at \(|parse error at \(|\btemplate: )((?:[^/\s():]+\/)*?([^/\s():]+)\/templates\/[^\s():]+)/;
+
+/**
+ * templateFailureHint says, when a template of the chart failed to render, that the chart's
+ * template failed, naming the chart and the template, with the values as the other possible cause.
+ */
+function templateFailureHint(stderr: string): string | undefined {
+  const match = TEMPLATE_FAILURE.exec(stderr);
+  if (!match) return undefined;
+  const [, template, chart] = match;
+  return `the template ${template} of chart ${chart} failed: fix the chart, or the values it rejects; nothing was applied`;
 }

@@ -133,12 +133,12 @@ describe('errors as annotations (built CLI)', () => {
   it('GitHub: ::error:: with the message and every problem, exit code unchanged', async () => {
     const r = await runCli(bad, { env: { GITHUB_ACTIONS: 'true' } });
     assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /^::error title=helm-canary \(exit 2\)::invalid configuration%0Arelease: must be a valid Kubernetes name.*%0Achart: \/nonexistent does not exist/m);
+    assert.match(r.stderr, /^::error title=helm-canary \(exit 2\)::invalid input: flags --chart, --release, and the configuration%0Arelease: must be a valid Kubernetes name.*%0Achart: \/nonexistent does not exist/m);
   });
 
   it('Azure: ##vso[task.logissue type=error]; none outside CI', async () => {
     const r = await runCli(bad, { env: { TF_BUILD: 'True', GITHUB_ACTIONS: '' } });
-    assert.match(r.stderr, /^##vso\[task\.logissue type=error\]helm-canary \(exit 2\): invalid configuration%0A/m);
+    assert.match(r.stderr, /^##vso\[task\.logissue type=error\]helm-canary \(exit 2\): invalid input: flags --chart, --release, and the configuration%0A/m);
     const plain = await runCli(bad, { env: { TF_BUILD: '', GITHUB_ACTIONS: '' } });
     assert.doesNotMatch(plain.stderr, /::error|##vso/);
   });
