@@ -2,7 +2,7 @@
 // becomes undefined, and failures that mean "cannot reach" or "stuck" become the CLI's errors
 // with their exit codes. Other failures stay HelmErrors (the runner reports them as a failed stage).
 import { BlockedError, UnreachableError, type CliError } from '../cli/errors.js';
-import type { HelmReleases, HelmReleaseStatus, HelmRevisionValues, UpgradeOptions } from '../rollout/ports.js';
+import { wasDeployed, type HelmReleases, type HelmReleaseStatus, type HelmRevisionValues, type UpgradeOptions } from '../rollout/ports.js';
 import { HelmError } from './helm-error.js';
 import type { HelmRunner } from './helm-runner.js';
 
@@ -121,7 +121,7 @@ export function helmReleases(runner: HelmRunner, release: string, namespace: str
     },
     async lastDeployedRevision() {
       const history = (await orUndefinedWhenMissing(runner.history(release, namespace))) ?? [];
-      const deployed = history.filter((h) => h.status === 'deployed' || h.status === 'superseded');
+      const deployed = history.filter((h) => wasDeployed(h.status));
       return deployed.at(-1)?.revision;
     },
     async rollbackTo(revision) {

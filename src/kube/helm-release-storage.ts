@@ -4,7 +4,7 @@
 // deployed revision" with one API list instead of a helm process per question. The Secrets also
 // hold each revision's values, which keep the stable tag when the rollout record is lost.
 import type { V1Secret } from '@kubernetes/client-node';
-import type { HelmReleaseStatus, HelmRevisionValues } from '../rollout/ports.js';
+import { wasDeployed, type HelmReleaseStatus, type HelmRevisionValues } from '../rollout/ports.js';
 import { decodeHelmRelease } from './helm-release-codec.js';
 import type { KubeConnection } from './kube-context.js';
 import { InvalidRecordError } from './kube-errors.js';
@@ -59,7 +59,7 @@ export class HelmReleaseStorage {
 
   /** lastDeployedRevision is the newest revision that was deployed (or superseded since). */
   async lastDeployedRevision(namespace: string, release: string): Promise<number | undefined> {
-    return (await this.revisions(namespace, release)).filter((r) => r.status === 'deployed' || r.status === 'superseded').at(-1)?.revision;
+    return (await this.revisions(namespace, release)).filter((r) => wasDeployed(r.status)).at(-1)?.revision;
   }
 
   // The release's storage Secrets with the revision their labels name, oldest first.

@@ -6,7 +6,7 @@ import { applyOnce, readCluster } from './apply-values.js';
 import type { RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { isActive } from './record.js';
-import { findUnrecordedRollout } from './unrecorded.js';
+import { refuseUnrecordedRollout } from './unrecorded.js';
 
 /** DeployOptions are deploy's flags. */
 export interface DeployOptions {
@@ -25,17 +25,10 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
         'finish it with: helm-canary promote, or undo it with: helm-canary rollback',
       ]);
     }
-    await ensureNotPending(ctx, options.recover ?? false);
-    // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic,
-    // and one upgrade to stable would remove pods that carry traffic.
-    const installed = (await ctx.helm.status()) !== undefined;
+    const installed = (await ensureNotPending(ctx, options.recover ?? false)) !== undefined;
+    // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic.
     const observed = installed ? (await readCluster(ctx)).observed : undefined;
-    const found = await findUnrecordedRollout(ctx, observed);
-    if (found) {
-      throw new BlockedError(`the cluster shows a rollout of ${release} in progress (${found.evidence}), though no record describes it: deploy is refused`, [
-        'undo it safely with: helm-canary rollback (it rebuilds the record from the cluster and helm history)',
-      ]);
-    }
+    await refuseUnrecordedRollout(ctx, observed, 'deploy is refused');
     const values = stableValues({ repository: ctx.spec.repository, stableTag: options.tag, newTag: options.tag, replicas: ctx.spec.replicas });
     const task = ctx.reporter.task(`deploy ${release} ${options.tag}: helm upgrade --install, then waiting for its pods`);
     try {

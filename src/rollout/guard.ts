@@ -1,10 +1,10 @@
 // The checks every mutating command makes before touching the release: it holds the release's
 // lease, and helm is not stuck in a pending operation from an interrupted run.
-import { readChartValues, sameValues } from '../engine/index.js';
+import { ROLES, readChartValues, sameValues } from '../engine/index.js';
 import { BlockedError } from '../cli/errors.js';
 import { readObserved } from './apply-values.js';
 import type { RunnerContext } from './context.js';
-import type { Lock, RolloutRecord } from './ports.js';
+import type { HelmReleaseStatus, Lock, RolloutRecord } from './ports.js';
 
 /**
  * weightsMayHaveJustMoved is the record change a command makes when it takes over from a run that
@@ -13,7 +13,7 @@ import type { Lock, RolloutRecord } from './ports.js';
  */
 export function weightsMayHaveJustMoved(ctx: RunnerContext, record: RolloutRecord): Partial<RolloutRecord> {
   if (record.phase !== 'promoting' && record.phase !== 'rolling-back' && record.phase !== 'failed') return {};
-  return { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: ['production', 'canary'] };
+  return { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: [...ROLES] };
 }
 
 /** PENDING_STATUSES are helm states an interrupted helm leaves behind (helm#10549). */
@@ -62,11 +62,12 @@ export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefi
 
 /**
  * ensureNotPending refuses to go on while helm's latest revision is pending-*, or clears it with
- * `helm rollback` to the last deployed revision when `recover` is set.
+ * `helm rollback` when `recover` is set. Returns helm's status of the release as it found it
+ * (undefined: the release is not installed), so callers need not ask helm again.
  */
-export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Promise<void> {
+export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Promise<HelmReleaseStatus | undefined> {
   const status = await ctx.helm.status();
-  if (!status || !PENDING_STATUSES.includes(status.status)) return;
+  if (!status || !PENDING_STATUSES.includes(status.status)) return status;
   const revision = await ctx.helm.lastDeployedRevision();
   const { release, namespace } = ctx.spec;
   const fix = revision !== undefined ? `helm rollback ${release} ${revision} --namespace ${namespace}` : `helm uninstall ${release} --namespace ${namespace}`;
@@ -80,11 +81,12 @@ export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Pr
   if (target === undefined) throw new BlockedError(`helm release ${release} is stuck in ${status.status} and has no deployed revision to return to`, [`clear it with: ${fix}`]);
   if (ctx.dryRun) {
     ctx.reporter.info(`[dry run] would clear the pending release: helm rollback ${release} ${target}`);
-    return;
+    return status;
   }
   const task = ctx.reporter.task(`recovering: helm rollback ${release} to revision ${target}${target === status.revision ? ' (the pending one: the cluster already runs it, so no pod restarts)' : ''}`);
   await ctx.helm.rollbackTo(target);
   task.done();
+  return status;
 }
 
 /**

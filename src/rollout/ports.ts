@@ -161,6 +161,11 @@ export interface HelmReleaseStatus {
   revision: number;
 }
 
+/** wasDeployed is true for a helm revision that reached the cluster: deployed, or superseded since. */
+export function wasDeployed(status: string): boolean {
+  return status === 'deployed' || status === 'superseded';
+}
+
 /** HelmRevisionValues is one stored revision of a release with the values it was given. */
 export interface HelmRevisionValues {
   revision: number;

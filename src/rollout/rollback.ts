@@ -23,18 +23,11 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
   return withLock(ctx, async () => {
     const { release, namespace } = ctx.spec;
     const stored = await ctx.records.read(namespace, release);
-    if (stored && isActive(stored.record)) {
-      await ensureNotPending(ctx, true);
-      return rollbackLocked(ctx, stored);
-    }
-    if (stored?.record.phase === 'completed') {
-      // Rolling a completed rollout back returns the release to the version before it.
-      await ensureNotPending(ctx, true);
-      return rollbackLocked(ctx, stored);
-    }
+    const installed = (await ensureNotPending(ctx, true)) !== undefined;
+    // Rolling a completed rollout back returns the release to the version before it.
+    if (stored && (isActive(stored.record) || stored.record.phase === 'completed')) return rollbackLocked(ctx, stored);
     // No active record: the cluster may still show a rollout (the record was deleted).
-    await ensureNotPending(ctx, true);
-    const { observed } = await readCluster(ctx);
+    const observed = installed ? (await readCluster(ctx)).observed : undefined;
     const found = await findUnrecordedRollout(ctx, observed);
     if (!found) {
       if (!stored) ctx.reporter.info(`no rollout of ${release} was ever started in namespace ${namespace}: nothing to roll back`);
@@ -77,7 +70,7 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
     ctx.reporter.warn(`the cluster matches no step of the rollout, so it was changed outside helm-canary: rollback takes these fields back: ${changed.join('; ')}`);
   }
   // Every deployment may have had traffic moments ago when a command was interrupted.
-  const recentlyRouted = current.record.recentlyRouted ?? ['production', 'canary'];
+  const recentlyRouted = current.record.recentlyRouted ?? [...ROLES];
   const applies = planTransition(start, stable, { recentlyRouted });
   const holder = { stored: current };
   await runApplies(ctx, holder, applies, { title: 'rollback', file: 'rollback' }, start, { takeOwnership: true });

@@ -6,7 +6,7 @@ import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { promoteLocked, type PromoteResult } from './promote.js';
 import { isActive, newRecord, saveRecord } from './record.js';
-import { findUnrecordedRollout } from './unrecorded.js';
+import { refuseUnrecordedRollout } from './unrecorded.js';
 
 /** StartOptions are start's flags. */
 export interface StartOptions {
@@ -62,12 +62,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
     const stable = stableValues({ repository: ctx.spec.repository, stableTag, newTag: options.newTag, replicas: ctx.spec.replicas });
     const observed = await readObserved(ctx);
     // A rollout the cluster shows, record or not, is rolled back first: --force does not cover it.
-    const unrecorded = await findUnrecordedRollout(ctx, observed);
-    if (unrecorded) {
-      throw new BlockedError(`the cluster shows a rollout of ${release} in progress (${unrecorded.evidence}), though no record describes it: a new one cannot start`, [
-        'undo it safely with: helm-canary rollback (it rebuilds the record from the cluster and helm history)',
-      ]);
-    }
+    await refuseUnrecordedRollout(ctx, observed, 'a new one cannot start');
     const diffs = observed ? diffValues(stable, observed) : [];
     if (!observed || (diffs.length && !options.force)) {
       throw new BlockedError(`release ${release} is not at its stable stage, so a rollout cannot start`, [

@@ -3,8 +3,9 @@
 // not its record survives. The stable tag survives the record too, in the values helm keeps with
 // every revision: the newest revision with all traffic on production and no canary pods.
 import { readChartValues, type StageValues } from '../engine/index.js';
+import { BlockedError } from '../cli/errors.js';
 import type { RunnerContext } from './context.js';
-import type { HelmRevisionValues } from './ports.js';
+import { wasDeployed, type HelmRevisionValues } from './ports.js';
 
 /** StableRevision is the stable version as helm's revisions tell it, and the revision that told. */
 export interface StableRevision {
@@ -18,7 +19,8 @@ export interface StableRevision {
 export interface UnrecordedRollout {
   /** Why the cluster shows a rollout, for people. */
   evidence: string;
-  stable: StableRevision;
+  /** The stable version helm's revisions tell, if any does. */
+  stable?: StableRevision;
   observed: StageValues;
 }
 
@@ -48,7 +50,7 @@ export function parseRolloutDescription(description: string | undefined): { stab
 export function lastStableRevision(revisions: HelmRevisionValues[], paths: RunnerContext['spec']['valuePaths']): StableRevision | undefined {
   for (const rev of revisions) {
     // A failed or pending revision may never have reached the cluster.
-    if (rev.status !== 'deployed' && rev.status !== 'superseded') continue;
+    if (!wasDeployed(rev.status)) continue;
     const read = readChartValues(rev.values, paths);
     if (!('values' in read)) continue;
     const p = read.values.production;
@@ -70,10 +72,21 @@ export function rolloutEvidence(observed: StageValues, stable: StableRevision | 
 }
 
 /** findUnrecordedRollout reads helm's revisions and tells whether `observed` is a rollout in progress. */
-export async function findUnrecordedRollout(ctx: RunnerContext, observed: StageValues | undefined): Promise<UnrecordedRollout | { evidence: string; stable: undefined } | undefined> {
+export async function findUnrecordedRollout(ctx: RunnerContext, observed: StageValues | undefined): Promise<UnrecordedRollout | undefined> {
   if (!observed) return undefined;
   const stable = lastStableRevision(await ctx.helm.revisions(), ctx.spec.valuePaths);
   const evidence = rolloutEvidence(observed, stable);
-  if (!evidence) return undefined;
-  return stable ? { evidence, stable, observed } : { evidence, stable: undefined };
+  return evidence ? { evidence, stable, observed } : undefined;
+}
+
+/**
+ * refuseUnrecordedRollout stops `command` (deploy, start) while the cluster shows a rollout no
+ * record describes: one upgrade to stable would remove pods that carry traffic.
+ */
+export async function refuseUnrecordedRollout(ctx: RunnerContext, observed: StageValues | undefined, refused: string): Promise<void> {
+  const found = await findUnrecordedRollout(ctx, observed);
+  if (!found) return;
+  throw new BlockedError(`the cluster shows a rollout of ${ctx.spec.release} in progress (${found.evidence}), though no record describes it: ${refused}`, [
+    'undo it safely with: helm-canary rollback (it rebuilds the record from the cluster and helm history)',
+  ]);
 }
