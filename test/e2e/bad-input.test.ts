@@ -51,6 +51,14 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     });
   }
 
+  it('rollback of a release never installed does nothing and says so (exit 0, for pipeline rollback jobs)', async () => {
+    const r = await env.cli(['rollback']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /no rollout of productpage was ever started in namespace shop: nothing to roll back/);
+    assert.equal(helmRevisions(env), 0);
+    assert.equal(recordExists(env), false);
+  });
+
   it('rollback with no rollout ever started does nothing and says so (exit 0, for pipeline rollback jobs)', async () => {
     assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
     const revisions = helmRevisions(env);

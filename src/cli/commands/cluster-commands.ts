@@ -98,7 +98,9 @@ export function runPromote(flags: ClusterFlags & OutputFlags & { to?: string; fo
 /** runRollback is `helm-canary rollback`. */
 export function runRollback(flags: ClusterFlags & OutputFlags & { recover?: boolean }): Promise<void> {
   return withContext(flags, async (ctx) => {
-    await rollback(ctx, { recover: flags.recover });
+    const rolled = await rollback(ctx, { recover: flags.recover });
+    // A pipeline's rollback job for a release that was never installed: nothing to show either.
+    if (rolled === undefined && (await ctx.helm.status()) === undefined) return;
     await printStatus(ctx, flags);
   });
 }
