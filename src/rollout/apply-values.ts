@@ -11,7 +11,7 @@
 import { stringify } from 'yaml';
 import { ROLES, samePods, toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
 import { CliError, StageFailedError } from '../cli/errors.js';
-import { shellQuote } from '../cli/render/shell-quote.js';
+import { shellQuote } from '../text/shell-quote.js';
 import type { RunnerContext } from './context.js';
 import { durationMs } from './duration.js';
 import { liveToValues, type LiveState, type RolloutRecord, type StoredRecord, type UpgradeOptions } from './ports.js';

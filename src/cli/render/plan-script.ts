@@ -2,7 +2,7 @@
 // function per stage and per rollback, each writing its generated values file and running helm.
 import { stringify } from 'yaml';
 import type { PlannedApply, RolloutPlan } from '../../engine/index.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../../text/shell-quote.js';
 
 const VALUES_DIR = '"$VALUES_DIR"';
 
