@@ -1,5 +1,6 @@
-// The error types the CLI maps to exit codes, in one place. A user never sees a stack trace for
-// a mistake of theirs; an unexpected error says it is a bug.
+// The exit codes, the error a message and exit code are printed from (CliError), and the CLI's own
+// errors. The layers below throw their own typed errors; to-cli-error.ts maps them to CliErrors.
+// A user never sees a stack trace for a mistake of theirs; an unexpected error says it is a bug.
 
 /** EXIT are the documented exit codes pipelines branch on (README, "Exit codes"). */
 export const EXIT = {
@@ -28,7 +29,7 @@ export class CliError extends Error {
   }
 }
 
-/** InputError: the command's input is wrong; nothing was run (exit 2). */
+/** InputError: the command line is wrong (a flag, a missing argument); nothing was run (exit 2). */
 export class InputError extends CliError {
   override name = 'InputError';
   constructor(message: string, readonly problems: string[] = []) {
@@ -36,27 +37,11 @@ export class InputError extends CliError {
   }
 }
 
-/** BlockedError: the cluster is not in a state that allows the move (exit 4). */
-export class BlockedError extends CliError {
-  override name = 'BlockedError';
-  constructor(message: string, details: string[] = []) {
-    super(message, EXIT.blocked, details);
-  }
-}
-
-/** UnreachableError: the cluster or helm cannot be reached or run (exit 3). */
+/** UnreachableError: the CLI cannot run helm or reach the cluster it was pointed at (exit 3). */
 export class UnreachableError extends CliError {
   override name = 'UnreachableError';
   constructor(message: string, details: string[] = []) {
     super(message, EXIT.unreachable, details);
-  }
-}
-
-/** StageFailedError: a stage was attempted and failed (exit 1, or 5 when rolled back). */
-export class StageFailedError extends CliError {
-  override name = 'StageFailedError';
-  constructor(message: string, details: string[] = [], rolledBack = false) {
-    super(message, rolledBack ? EXIT.rolledBack : EXIT.stageFailed, details);
   }
 }
 

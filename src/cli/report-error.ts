@@ -1,11 +1,9 @@
 // The one place an error becomes a message and an exit code. In GitHub Actions and Azure
 // Pipelines the message is also an error annotation, so it shows on the run's summary page.
 import { CommanderError, type Command } from 'commander';
-import { CliError, EXIT, StageFailedError } from './errors.js';
+import { CliError, EXIT } from './errors.js';
+import { toCliError } from './to-cli-error.js';
 import { detectCi, errorAnnotation } from '../ci/index.js';
-
-/** ROLLBACK_HINT ends the message of a stage that failed and was left where it failed. */
-export const ROLLBACK_HINT = 'roll back with: helm-canary rollback';
 
 /**
  * jsonOutputRequested says whether the command line asked for `--output json`, as commander parsed
@@ -16,15 +14,9 @@ export function jsonOutputRequested(cmd: Command): boolean {
   return cmd.commands.some(jsonOutputRequested);
 }
 
-/** detailsOf are the lines printed under an error's message, ending with the next step to take. */
-function detailsOf(err: CliError): string[] {
-  const failedInPlace = err instanceof StageFailedError && err.exitCode === EXIT.stageFailed;
-  if (!failedInPlace || err.details.some((d) => d.includes('helm-canary rollback'))) return err.details;
-  return [...err.details, ROLLBACK_HINT];
-}
-
 /** reportError prints `err` for people (stderr) and, in JSON mode, for machines (stdout). */
-export function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv = process.env): number {
+export function reportError(thrown: unknown, json: boolean, env: NodeJS.ProcessEnv = process.env): number {
+  const err = toCliError(thrown);
   if (err instanceof CommanderError) {
     // --help and --version end through here too, with exit code 0. Commander has already
     // printed a usage error on stderr; JSON mode gets it on stdout as well.
@@ -34,7 +26,7 @@ export function reportError(err: unknown, json: boolean, env: NodeJS.ProcessEnv 
   }
   const ci = detectCi(env);
   if (err instanceof CliError) {
-    const details = detailsOf(err);
+    const details = err.details;
     process.stderr.write(`error: ${err.message}\n${details.map((d) => `  ${d.replace(/\n/g, '\n    ')}\n`).join('')}`);
     if (ci) process.stderr.write(`${errorAnnotation(ci, [err.message, ...details].join('\n'), `helm-canary (exit ${err.exitCode})`)}\n`);
     if (json) process.stdout.write(`${JSON.stringify({ error: { message: err.message, details, exitCode: err.exitCode } })}\n`);

@@ -1,10 +1,10 @@
 // Loads canary.yaml (or -f FILE), lays the command-line flags over it, validates everything and
-// throws one InputError listing every problem by path. Nothing is run before this succeeds.
+// throws one ConfigError listing every problem by path. Nothing is run before this succeeds.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
-import { InputError } from '../cli/errors.js';
+import { ConfigError } from './config-error.js';
 import { configFile, imageTag, releaseTarget, type ConfigFile } from './schema.js';
 import { formatIssues, invalidInputTitle } from './format-issues.js';
 import { safeParse } from 'zod/mini';
@@ -194,8 +194,8 @@ const FLAG_FIELDS: readonly (readonly [keyof ConfigFlags, string, string])[] = [
   ['createNamespace', 'helm.createNamespace', '--create-namespace'],
 ];
 
-// The InputError of `problems`, titled by what is at fault: the flags, the config file, or both.
-function invalidInput(problems: string[], flags: ConfigFlags, source: string | undefined): InputError {
+// The ConfigError of `problems`, titled by what is at fault: the flags, the config file, or both.
+function invalidInput(problems: string[], flags: ConfigFlags, source: string | undefined): ConfigError {
   const flagPaths = new Map<string, string>();
   for (const [key, field, flag] of FLAG_FIELDS) {
     const value = flags[key];
@@ -203,7 +203,7 @@ function invalidInput(problems: string[], flags: ConfigFlags, source: string | u
     if (value === undefined || (Array.isArray(value) && !value.length) || flagPaths.has(field)) continue;
     flagPaths.set(field, flag);
   }
-  return new InputError(invalidInputTitle(problems, flagPaths, source), problems);
+  return new ConfigError(invalidInputTitle(problems, flagPaths, source), problems);
 }
 
 // Reads the config file (-f, else ./canary.yaml when present) and lays the flags over it.
@@ -214,7 +214,7 @@ function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, u
   const file = flags.file ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
   if (file) {
     source = resolve(cwd, file);
-    if (!existsSync(source)) throw new InputError(`config file ${source} does not exist`);
+    if (!existsSync(source)) throw new ConfigError(`config file ${source} does not exist`);
     const read = readConfigFile(source);
     raw = read.raw;
     problems.push(...read.problems);
@@ -225,7 +225,7 @@ function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, u
 /**
  * loadReleaseTarget reads only what names a deployed release and how to reach it (release,
  * namespace, valuePaths, helm settings): `status` of one release needs no chart, image or plan.
- * Throws InputError listing every problem in those fields.
+ * Throws ConfigError listing every problem in those fields.
  */
 export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): ReleaseTarget {
   const { merged, source, problems } = readMerged(flags, cwd);
@@ -247,7 +247,7 @@ export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): Rele
   };
 }
 
-/** loadConfig reads, merges and validates the configuration; throws InputError listing every problem. */
+/** loadConfig reads, merges and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(flags: ConfigFlags, cwd = process.cwd(), use: ConfigUse = 'plan'): Config {
   const { merged, source, problems } = readMerged(flags, cwd);
   const parsed = safeParse(configFile, merged);

@@ -1,7 +1,7 @@
 // Which kubeconfig context and namespace a cluster command acts on: one place for the precedence
 // of flags, helm's plugin environment, canary.yaml and the kubeconfig context's namespace.
 // Pure: the caller passes the environment and, lazily, the context's namespace.
-import { InputError } from '../cli/errors.js';
+import { ConfigError } from './config-error.js';
 
 /** PluginEnv is what helm passes a plugin (`helm canary ...`) instead of -n and --kube-context. */
 export interface PluginEnv {
@@ -30,7 +30,7 @@ export interface ContextFlags {
 /**
  * contextOverride is the context named on the command line (--context, or --kube-context as helm
  * spells it) or by helm as a plugin; undefined leaves canary.yaml's helm.kubeContext, then the
- * kubeconfig's current context. Two that disagree are an InputError, never a silent choice.
+ * kubeconfig's current context. Two that disagree are a ConfigError, never a silent choice.
  */
 export function contextOverride(flags: ContextFlags, plugin: PluginEnv | undefined): string | undefined {
   const named = [
@@ -41,7 +41,7 @@ export function contextOverride(flags: ContextFlags, plugin: PluginEnv | undefin
   const first = named[0];
   const other = named.find((n) => n.value !== first?.value);
   if (first && other) {
-    throw new InputError(`two kubeconfig contexts are named: ${first.by} ${JSON.stringify(first.value)} and ${other.by} ${JSON.stringify(other.value)}`, [
+    throw new ConfigError(`two kubeconfig contexts are named: ${first.by} ${JSON.stringify(first.value)} and ${other.by} ${JSON.stringify(other.value)}`, [
       'name one context, once',
     ]);
   }
@@ -71,7 +71,7 @@ export interface ResolvedNamespace {
  * resolveNamespace: --namespace, else canary.yaml, else the kubeconfig context's namespace, else
  * "default", as helm and kubectl choose. As a helm plugin, helm's HELM_NAMESPACE is that choice
  * already made (helm cannot say whether -n was given), so a flag or canary.yaml that disagrees
- * with it is an InputError naming both.
+ * with it is a ConfigError naming both.
  */
 export function resolveNamespace(inputs: NamespaceInputs): ResolvedNamespace {
   const configName = inputs.configSource ? `namespace in ${inputs.configSource}` : 'namespace in the config';
@@ -79,7 +79,7 @@ export function resolveNamespace(inputs: NamespaceInputs): ResolvedNamespace {
   const helmNamespace = inputs.plugin?.namespace;
   if (helmNamespace !== undefined) {
     if (named && named.namespace !== helmNamespace) {
-      throw new InputError(
+      throw new ConfigError(
         `helm passes namespace ${JSON.stringify(helmNamespace)} (HELM_NAMESPACE: helm's -n, else the kubeconfig context's namespace, else "default"), but ${named.from} is ${JSON.stringify(named.namespace)}`,
         [
           `to act on ${JSON.stringify(named.namespace)}, run it as \`helm canary ... -n ${named.namespace}\``,

@@ -61,6 +61,13 @@ export class NotFoundError extends KubeError {
 /** InvalidRecordError: a stored record (the rollout record, a helm release Secret) is not what its writer writes. */
 export class InvalidRecordError extends KubeError {
   override name = 'InvalidRecordError';
+  /** details name what is wrong (field paths) and how to repair it. */
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** ReleaseObjectsError: a release's manifest lacks objects the runner needs; `missing` lists them. */

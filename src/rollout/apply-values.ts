@@ -10,7 +10,8 @@
 // The record is kept current so another process can take over.
 import { stringify } from 'yaml';
 import { ROLES, samePods, toChartValues, upgradeArgs, type Apply, type DeploymentRole, type StageValues } from '../engine/index.js';
-import { CliError, StageFailedError } from '../cli/errors.js';
+import { HelmBlockedError, HelmUnreachableError } from '../helm/helm-refusals.js';
+import { BlockedError, StageFailedError } from './rollout-errors.js';
 import { shellQuote } from '../text/shell-quote.js';
 import type { RunnerContext } from './context.js';
 import { durationMs } from './duration.js';
@@ -143,7 +144,8 @@ export async function applyOnce(ctx: RunnerContext, before: StageValues | undefi
       return ctx.helm.upgrade(argv(file), { takeOwnership: options.takeOwnership });
     });
   } catch (err) {
-    if (err instanceof CliError) throw err;
+    // A refusal (the lease lost, helm stuck or unable to reach the cluster) is not a failed stage.
+    if (err instanceof BlockedError || err instanceof HelmBlockedError || err instanceof HelmUnreachableError) throw err;
     throw new StageFailedError(`${title}: helm upgrade failed`, [(err as Error).message]);
   }
   // A first install (no `before`) waits for everything it created.

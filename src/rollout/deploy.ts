@@ -1,7 +1,7 @@
 // deploy: applies the stable stage with a tag, the first install of a release or a plain update
 // when no rollout is in progress.
 import { stableValues } from '../engine/index.js';
-import { BlockedError } from '../cli/errors.js';
+import { BlockedError } from './rollout-errors.js';
 import { applyOnce, readCluster } from './apply-values.js';
 import type { RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';

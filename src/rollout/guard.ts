@@ -1,7 +1,7 @@
 // The checks every mutating command makes before touching the release: it holds the release's
 // lease, and helm is not stuck in a pending operation from an interrupted run.
 import { ROLES, readChartValues, sameValues } from '../engine/index.js';
-import { BlockedError } from '../cli/errors.js';
+import { BlockedError } from './rollout-errors.js';
 import { readObserved } from './apply-values.js';
 import type { RunnerContext } from './context.js';
 import type { HelmReleaseStatus, Lock, RolloutRecord } from './ports.js';

@@ -2,7 +2,7 @@
 // Before applying, the cluster must still be where the record says; each move is computed from
 // what the cluster runs, so a promote interrupted mid-stage resumes where it stopped.
 import { ROLES, diffValues, identifyPosition, planTransition, promotionPath, type Stage, type StageValues } from '../engine/index.js';
-import { BlockedError, InputError, StageFailedError } from '../cli/errors.js';
+import { BadRequestError, BlockedError, StageFailedError } from './rollout-errors.js';
 import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, weightsMayHaveJustMoved, withLock } from './guard.js';
@@ -112,7 +112,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
     return { stored, stages, applied: [] };
   }
   const path = promotionPath(from, target, stages.length);
-  if ('refused' in path) throw new InputError(`cannot promote to stage ${target}: ${path.refused}`);
+  if ('refused' in path) throw new BadRequestError(`cannot promote to stage ${target}: ${path.refused}`);
 
   let current = stored;
   const applied: number[] = [];

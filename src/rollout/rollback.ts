@@ -4,7 +4,7 @@
 // left pending by a killed helm is cleared, fields changed by hand are taken back (and named),
 // and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
 import { ROLES, diffValues, identifyPosition, planTransition, type StageValues } from '../engine/index.js';
-import { BlockedError, StageFailedError } from '../cli/errors.js';
+import { BlockedError, StageFailedError } from './rollout-errors.js';
 import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, weightsMayHaveJustMoved, withLock } from './guard.js';

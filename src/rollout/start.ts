@@ -1,6 +1,6 @@
 // start: records a rollout (stable tag read from the deployed release) and applies stage 2.
 import { diffValues, readChartValues, stableValues, stageCount } from '../engine/index.js';
-import { BlockedError, InputError } from '../cli/errors.js';
+import { BadRequestError, BlockedError } from './rollout-errors.js';
 import { readObserved, waitForState } from './apply-values.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
@@ -23,11 +23,11 @@ export async function stableTagOf(ctx: RunnerContext): Promise<string> {
   const values = await ctx.helm.values();
   const { release, namespace } = ctx.spec;
   if (values === undefined) {
-    throw new InputError(`release ${release} not found in namespace ${namespace}`, [`install it first with: helm-canary deploy --tag TAG`]);
+    throw new BadRequestError(`release ${release} not found in namespace ${namespace}`, [`install it first with: helm-canary deploy --tag TAG`]);
   }
   const read = readChartValues(values, ctx.spec.valuePaths);
   if ('missing' in read) {
-    throw new InputError(`release ${release} has no stage values at the configured valuePaths`, read.missing.map((p) => `missing ${p}`));
+    throw new BadRequestError(`release ${release} has no stage values at the configured valuePaths`, read.missing.map((p) => `missing ${p}`));
   }
   return read.values.production.tag;
 }
@@ -36,7 +36,7 @@ export async function stableTagOf(ctx: RunnerContext): Promise<string> {
 export function start(ctx: RunnerContext, options: StartOptions): Promise<PromoteResult> {
   const total = stageCount(ctx.plan);
   if (options.to !== undefined && (options.to < 2 || options.to > total)) {
-    throw new InputError(`--to: stage ${options.to} does not exist for start (the plan has stages 2..${total} to go to)`);
+    throw new BadRequestError(`--to: stage ${options.to} does not exist for start (the plan has stages 2..${total} to go to)`);
   }
   return withLock(ctx, async () => {
     const { release, namespace } = ctx.spec;
@@ -57,7 +57,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
       ]);
     }
     const stableTag = await stableTagOf(ctx);
-    if (stableTag === options.newTag) throw new InputError(`the new tag ${options.newTag} is already the stable tag of ${release}`);
+    if (stableTag === options.newTag) throw new BadRequestError(`the new tag ${options.newTag} is already the stable tag of ${release}`);
     await ensureNotPending(ctx, options.recover ?? false);
     const stable = stableValues({ repository: ctx.spec.repository, stableTag, newTag: options.newTag, replicas: ctx.spec.replicas });
     const observed = await readObserved(ctx);

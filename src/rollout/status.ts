@@ -1,7 +1,7 @@
 // status: the release's stage, both deployments, the live weights, the rollout record and the
 // next legal moves. Reads only; works from any machine with cluster access.
 import { identifyPosition, legalMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
-import { InputError } from '../cli/errors.js';
+import { BadRequestError } from './rollout-errors.js';
 import { planOf, type RunnerContext } from './context.js';
 import { liveToValues, type DeploymentState, type HelmReleaseStatus, type LiveState, type LockHolder, type ReleaseObjects, type RolloutPhase, type RolloutRecord } from './ports.js';
 import { isActive } from './record.js';
@@ -75,7 +75,7 @@ export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
     ctx.helm.status(),
     ctx.lock.inspect(namespace, release),
   ]);
-  if (!helmStatus && !stored) throw new InputError(`release ${release} not found in namespace ${namespace}`, ['install it with: helm-canary deploy --tag TAG']);
+  if (!helmStatus && !stored) throw new BadRequestError(`release ${release} not found in namespace ${namespace}`, ['install it with: helm-canary deploy --tag TAG']);
   const objects = await ctx.objects();
   // helm's revisions tell the stable tag only when no active record does (a lost record).
   const needsHistory = helmStatus !== undefined && !isActive(stored?.record);

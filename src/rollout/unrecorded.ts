@@ -3,7 +3,7 @@
 // not its record survives. The stable tag survives the record too, in the values helm keeps with
 // every revision: the newest revision with all traffic on production and no canary pods.
 import { readChartValues, type StageValues } from '../engine/index.js';
-import { BlockedError } from '../cli/errors.js';
+import { BlockedError } from './rollout-errors.js';
 import type { RunnerContext } from './context.js';
 import { wasDeployed, type HelmRevisionValues } from './ports.js';
 

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { cliPath, repoRoot, runCli } from '../helpers/run-cli.js';
 import { givenCluster, stageShape, type Env } from '../helpers/e2e.js';
 import { reportError } from '../../src/cli/report-error.js';
-import { BlockedError, StageFailedError } from '../../src/cli/errors.js';
+import { BlockedError, StageFailedError } from '../../src/rollout/rollout-errors.js';
 
 let empty: string;
 before(() => {

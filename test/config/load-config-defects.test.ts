@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { loadConfig, loadReleaseTarget } from '../../src/config/load-config.js';
-import { InputError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { CliError } from '../../src/cli/errors.js';
+import { toCliError } from '../../src/cli/to-cli-error.js';
 
 let dir: string;
 before(() => {
@@ -26,9 +28,10 @@ function problemsOf(run: () => unknown): string[] {
   try {
     run();
   } catch (err) {
-    assert.ok(err instanceof InputError, `expected an InputError, got ${(err as Error).stack}`);
-    assert.equal(err.exitCode, 2);
-    return err.details ?? [];
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${(err as Error).stack}`);
+    const shown = toCliError(err) as CliError;
+    assert.equal(shown.exitCode, 2);
+    return shown.details;
   }
   assert.fail('expected the config to be rejected');
 }

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { contextOverride, pluginEnv, resolveNamespace, type NamespaceInputs } from '../../src/config/resolve-target.js';
-import { InputError } from '../../src/cli/errors.js';
+import { ConfigError } from '../../src/config/config-error.js';
+import { CliError } from '../../src/cli/errors.js';
+import { toCliError } from '../../src/cli/to-cli-error.js';
 
 const ctx = (namespace?: string) => () => ({ namespace, context: 'kind-dev' });
 const PLUGIN = { HELM_PLUGIN_NAME: 'canary', HELM_PLUGIN_DIR: '/p' };
@@ -25,12 +27,13 @@ describe('resolveNamespace', () => {
     });
   }
 
-  it('as a plugin, a config that disagrees with HELM_NAMESPACE is an InputError naming both and the fixes', () => {
+  it('as a plugin, a config that disagrees with HELM_NAMESPACE is a ConfigError naming both and the fixes', () => {
     assert.throws(() => resolveNamespace({ plugin: { namespace: 'default' }, config: 'bookinfo', configSource: 'canary.yaml', contextNamespace: ctx() }), (err: unknown) => {
-      assert.ok(err instanceof InputError);
-      assert.equal(err.exitCode, 2);
-      assert.match(err.message, /helm passes namespace "default" .* but namespace in canary\.yaml is "bookinfo"/);
-      assert.deepEqual(err.details, ['to act on "bookinfo", run it as `helm canary ... -n bookinfo`', 'to act on "default", set namespace: default in the config (or remove it, to follow helm)']);
+      assert.ok(err instanceof ConfigError);
+      const shown = toCliError(err) as CliError;
+      assert.equal(shown.exitCode, 2);
+      assert.match(shown.message, /helm passes namespace "default" .* but namespace in canary\.yaml is "bookinfo"/);
+      assert.deepEqual(shown.details, ['to act on "bookinfo", run it as `helm canary ... -n bookinfo`', 'to act on "default", set namespace: default in the config (or remove it, to follow helm)']);
       return true;
     });
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startCluster, type Cluster } from '../../sim/cluster.js';
 import { KINDS } from '../../sim/store/resources.js';
-import { BlockedError } from '../../src/cli/errors.js';
+import { HelmBlockedError } from '../../src/helm/helm-refusals.js';
 import { ExecaHelmRunner } from '../../src/helm/index.js';
 import { helmReleases } from '../../src/helm/helm-releases.js';
 import { HELM_MAJORS, helmBinaries, isolatedHelmEnv, repoRoot, type IsolatedHelm } from './helm-env.js';
@@ -66,7 +66,7 @@ for (const major of HELM_MAJORS) {
       await editReplicas('own', 5);
       if (major === 4) {
         await assert.rejects(releases.upgrade(upgradeArgv('own', '1.0')), (err: unknown) => {
-          assert.ok(err instanceof BlockedError, String(err));
+          assert.ok(err instanceof HelmBlockedError, String(err));
           assert.match(err.message, /field manager "kubectl-edit"/);
           return true;
         });

@@ -4,7 +4,7 @@
 // helm-releases-cluster.test.ts runs the same against the real helm binaries.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlockedError, UnreachableError } from '../../src/cli/errors.js';
+import { HelmBlockedError, HelmUnreachableError } from '../../src/helm/helm-refusals.js';
 import { HelmError, parseHelmVersion, type GetValuesOptions, type HelmHistoryEntry, type HelmReleaseMetadata, type HelmRunner } from '../../src/helm/index.js';
 import { helmReleases, MAX_REVISIONS, REVISION_READS_IN_PARALLEL } from '../../src/helm/helm-releases.js';
 
@@ -141,12 +141,12 @@ describe('upgrade with takeOwnership (a rollback that must win over a kubectl ed
       ...fakeRunner().runner,
       version: () => Promise.reject(new HelmError({ binary: 'helm', command: ['version'], stderr: '', timedOut: false, spawnCode: 'ENOENT' })),
     };
-    await assert.rejects(helmReleases(missing, 'productpage', 'shop', '5m').upgrade(ARGV, { takeOwnership: true }), UnreachableError);
+    await assert.rejects(helmReleases(missing, 'productpage', 'shop', '5m').upgrade(ARGV, { takeOwnership: true }), HelmUnreachableError);
     const conflict = helmError(
       'Error: UPGRADE FAILED: conflict occurred while applying object shop/productpage-production apps/v1, Kind=Deployment: Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas',
     );
     const { releases } = fakeRunner({ version: 'v4.1.4', upgradeError: conflict });
-    await assert.rejects(releases.upgrade(ARGV), (err: unknown) => err instanceof BlockedError && /kubectl-edit/.test(err.message));
+    await assert.rejects(releases.upgrade(ARGV), (err: unknown) => err instanceof HelmBlockedError && /kubectl-edit/.test(err.message));
   });
 });
 
@@ -200,8 +200,8 @@ describe('revisions() through the helm CLI', () => {
 
   it('reports an unreachable cluster as the CLI\'s unreachable error', async () => {
     const unreachable = helmError('Error: Kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused');
-    await assert.rejects(fakeRunner({ history: unreachable }).releases.revisions(), UnreachableError);
+    await assert.rejects(fakeRunner({ history: unreachable }).releases.revisions(), HelmUnreachableError);
     const { releases } = fakeRunner({ history: [entry(1)], values: () => Promise.reject(unreachable) });
-    await assert.rejects(releases.revisions(), UnreachableError);
+    await assert.rejects(releases.revisions(), HelmUnreachableError);
   });
 });

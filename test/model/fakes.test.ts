@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { planStages, type StageValues } from '../../src/engine/index.js';
-import { BlockedError } from '../../src/cli/errors.js';
+import { HelmBlockedError } from '../../src/helm/helm-refusals.js';
 import { ConflictError, LockHeldError } from '../../src/kube/kube-errors.js';
 import { referenceObjects } from '../../src/rollout/status-all.js';
 import { expectedStages, stableStage } from './expected-stages.js';
@@ -87,7 +87,7 @@ describe('FakeHelm', () => {
     world.endCommand();
     assert.equal(world.helm.latest()?.status, 'pending-upgrade');
     assert.equal(world.cluster.values()?.canary.tag, 'v2', 'the values reached the cluster');
-    await assert.rejects(upgrade(world, stableStage(REPO, 'v1', 1)), BlockedError);
+    await assert.rejects(upgrade(world, stableStage(REPO, 'v1', 1)), HelmBlockedError);
     await world.helm.rollbackTo(1);
     assert.deepEqual(world.helm.history.map((r) => r.status), ['superseded', 'superseded', 'deployed']);
   });

@@ -10,7 +10,6 @@ import { readStatus, type ReleaseStatus } from '../../src/rollout/status.js';
 import type { RunnerContext } from '../../src/rollout/context.js';
 import { CliError } from '../../src/cli/errors.js';
 import { toCliError } from '../../src/cli/to-cli-error.js';
-import { HelmError } from '../../src/helm/helm-error.js';
 import { CollectingReporter } from './fakes/collecting-reporter.js';
 import { createWorld, runnerContext, RUNNER_TIMINGS, type Violation, type World } from './fakes/index.js';
 import { checkAfterCommand, checkStatus, installHooks, snapshot, type Outcome } from './invariants.js';
@@ -55,9 +54,11 @@ function invoke(ctx: RunnerContext, step: CommandStep): Promise<unknown> {
 
 function describeOutcome(outcome: Outcome): string {
   if (outcome.ok) return 'ok';
-  const err = outcome.error as Error & { exitCode?: number };
+  const err = outcome.error as Error;
   const first = String(err?.message ?? err).split('\n')[0];
-  return `${err?.name ?? 'Error'}${err?.exitCode !== undefined ? ` (exit ${err.exitCode})` : ''}: ${first}`;
+  // The exit code is the one the CLI would end with for this error.
+  const mapped = toCliError(err);
+  return `${err?.name ?? 'Error'}${mapped instanceof CliError ? ` (exit ${mapped.exitCode})` : ''}: ${first}`;
 }
 
 // describeWorld is one line of where things stand, for the trace.
@@ -81,7 +82,7 @@ async function probeStatus(world: World, plan: Plan): Promise<void> {
     checkStatus(world, status);
   } catch (err) {
     // A status that cannot be read claims nothing, but it must fail as the CLI's errors do.
-    if (!(err instanceof CliError) && !(err instanceof HelmError)) world.violate('status-crashed', `status threw ${(err as Error)?.stack ?? String(err)}`);
+    if (!(toCliError(err) instanceof CliError)) world.violate('status-crashed', `status threw ${(err as Error)?.stack ?? String(err)}`);
   } finally {
     world.endCommand();
   }

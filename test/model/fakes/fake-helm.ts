@@ -7,7 +7,7 @@
 // out, and a kill that leaves the revision pending.
 import { DEFAULT_VALUE_PATHS, readChartValues, type StageValues } from '../../../src/engine/index.js';
 import { HelmError } from '../../../src/helm/helm-error.js';
-import { helmErrorToCliError } from '../../../src/helm/helm-releases.js';
+import { helmRefusalOf } from '../../../src/helm/helm-refusals.js';
 import type { HelmReleases, HelmReleaseStatus, HelmRevisionValues, UpgradeOptions } from '../../../src/rollout/ports.js';
 import { Killed } from './faults.js';
 import type { World } from './world.js';
@@ -222,9 +222,9 @@ export class FakeHelm implements HelmReleases {
       .join('\n');
   }
 
-  // error builds what the helm adapter throws: a HelmError, or the CLI error it maps to.
+  // error builds what the helm adapter throws: a HelmError, or helm's typed refusal it maps to.
   private error(argv: string[], stderr: string): Error {
     const err = new HelmError({ binary: 'helm', command: argv, exitCode: 1, stderr, timedOut: false });
-    return helmErrorToCliError(err) ?? err;
+    return helmRefusalOf(err) ?? err;
   }
 }

@@ -1,0 +1,36 @@
+// The runner's errors, named for why a command stopped. The CLI maps each to its documented exit
+// code (src/cli/to-cli-error.ts); the runner never chooses an exit code itself.
+
+/** BadRequestError: the command asked for what cannot be (a release that does not exist, a stage behind); nothing was run. */
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** BlockedError: the release's state (a rollout in progress, a lost lease, a stuck helm release) refuses the move. */
+export class BlockedError extends Error {
+  override name = 'BlockedError';
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** StageFailedError: a stage was attempted and failed; `rolledBack` when the runner then returned the release to stable. */
+export class StageFailedError extends Error {
+  override name = 'StageFailedError';
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+    readonly rolledBack = false,
+  ) {
+    super(message);
+  }
+}
