@@ -9,3 +9,6 @@ export * from './moves.js';
 export * from './chart-values.js';
 export * from './helm-args.js';
 export * from './rollout.js';
+export * from './steps.js';
+export * from './next-moves.js';
+export * from './revision-description.js';

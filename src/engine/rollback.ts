@@ -1,6 +1,5 @@
 // Rollback: from any stage (or any observed state) back to the stable values, in an order that
 // never routes traffic to pods that are not ready or are being removed.
-import { routedBefore } from './stages.js';
 import { planTransition } from './transition.js';
 import type { Apply, DeploymentRole, Stage, StageValues } from './types.js';
 
@@ -8,7 +7,7 @@ import type { Apply, DeploymentRole, Stage, StageValues } from './types.js';
 export function planRollbackFrom(stages: Stage[], number: number): Apply[] {
   const from = stages[number - 1];
   if (!from) throw new RangeError(`no stage ${number} (the plan has ${stages.length})`);
-  return planTransition(from.values, stages[0]!.values, { recentlyRouted: routedBefore(stages, number - 1) });
+  return planTransition(from.values, stages[0]!.values, { recentlyRouted: from.recentlyRouted });
 }
 
 /** planRollbackFromValues is the same for a state that matches no stage (an interrupted apply). */

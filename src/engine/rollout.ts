@@ -1,10 +1,14 @@
 // The whole rollout as data: every stage with its applies (values and helm argv), and the
-// rollback sequence from every stage. This is what `plan` prints and what the runner executes.
+// rollback sequence from every stage. This is what `plan` prints, and the runner executes the
+// same applies: both come from the engine's decisions (next-moves.ts).
 import { toChartValues, type ChartValues } from './chart-values.js';
 import { upgradeArgs } from './helm-args.js';
-import { planRollbackFrom } from './rollback.js';
+import { decidePromote, decideRollback, type RecordedRollout } from './next-moves.js';
+import { rolloutDescription } from './revision-description.js';
 import { planStages } from './stages.js';
-import type { Apply, DeploymentValues, Plan, ReleaseSpec, StageKind, StageValues } from './types.js';
+import { toSteps, type Step } from './steps.js';
+import { EngineError } from './transition.js';
+import type { DeploymentRole, DeploymentValues, Plan, ReleaseSpec, Stage, StageKind, StageValues } from './types.js';
 
 /** ApplyRef names one apply, so each gets its own generated values file. */
 export type ApplyRef = { stage: number; apply: number } | { rollbackFrom: number; apply: number };
@@ -17,14 +21,30 @@ export function valuesFileName(release: string, ref: ApplyRef): string {
     : `${release}-rollback-from-${ref.rollbackFrom}${letter}.values.yaml`;
 }
 
-/** PlannedApply is an Apply with what it takes to run it. */
+/** PlannedApply is one apply exactly as the runner runs it: its step, values file and helm argv. */
 export interface PlannedApply {
+  /** For people and progress lines: "stage 2 (canary 10 %) step 1/2 (canary pods up ...)". */
+  title: string;
   purpose: string;
   drainBefore: boolean;
+  /** Deployments whose pods must all be ready before helm runs (they get more traffic). */
+  gate: DeploymentRole[];
+  /** Deployments the runner waits for after helm (their pods change, or they get traffic). */
+  waitFor: DeploymentRole[];
+  /** The weights change: recorded before helm runs, for the drain of a later removal. */
+  movesTraffic: boolean;
+  /** What counts as recently routed while it applies, and once it is done. */
+  routedWhileApplying: DeploymentRole[];
+  routedAfter: DeploymentRole[];
   state: StageValues;
   values: ChartValues;
   valuesFile: string;
+  /** What helm keeps with the revision; names the rollout's tags (`helm history`). */
+  description: string;
+  /** helm's argv as helm-canary runs it: no --wait, because the runner waits for the Deployments the apply changed. */
   helm: string[];
+  /** helm's argv for a person or script applying it without helm-canary: with --wait, as nothing else gates traffic. */
+  helmByHand: string[];
 }
 
 /** PlannedStage is one stage of the rollout document. */
@@ -49,29 +69,65 @@ export interface RolloutPlan {
   rollback: { from: Record<string, PlannedApply[]> };
 }
 
-/** planRollout computes the rollout document. `fileFor` names each apply's values file. */
-export function planRollout(
-  spec: ReleaseSpec,
-  plan: Plan,
-  fileFor: (ref: ApplyRef) => string = (ref) => valuesFileName(spec.release, ref),
-): RolloutPlan {
-  const stages = planStages(spec, plan);
-  const toPlanned = (apply: Apply, ref: ApplyRef): PlannedApply => {
-    const valuesFile = fileFor(ref);
+/** ApplySpec is what an apply's argv needs of the release, and the rollout's tags. */
+export type ApplySpec = Pick<ReleaseSpec, 'release' | 'namespace' | 'chart' | 'valuesFiles' | 'helm' | 'valuePaths' | 'stableTag' | 'newTag'>;
+
+/** stageTitle names a stage in progress lines and helm descriptions: "stage 2 (canary 10 %)". */
+export function stageTitle(stage: Pick<Stage, 'number' | 'name'>): string {
+  return `stage ${stage.number} (${stage.name})`;
+}
+
+/** ROLLBACK_TITLE names a rollback's applies. */
+export const ROLLBACK_TITLE = 'rollback';
+
+/**
+ * plannedApplies turns steps into applies as the runner runs them: `title` is the move's
+ * ("stage 2 (canary 10 %)", "rollback"), `ref` names each values file.
+ */
+export function plannedApplies(spec: ApplySpec, title: string, steps: Step[], ref: (apply: number) => ApplyRef, fileFor: (ref: ApplyRef) => string = (r) => valuesFileName(spec.release, r)): PlannedApply[] {
+  return steps.map((step, i) => {
+    const valuesFile = fileFor(ref(i + 1));
+    const stepTitle = steps.length > 1 ? `${title} step ${i + 1}/${steps.length}` : title;
+    const description = rolloutDescription(spec, `${stepTitle}: ${step.purpose}`);
     return {
-      purpose: apply.purpose,
-      drainBefore: apply.drainBefore,
-      state: apply.values,
-      values: toChartValues(apply.values, spec.valuePaths),
+      title: `${stepTitle} (${step.purpose})`,
+      purpose: step.purpose,
+      drainBefore: step.drainBefore,
+      gate: step.gate,
+      waitFor: step.waitFor,
+      movesTraffic: step.movesTraffic,
+      routedWhileApplying: step.routedWhileApplying,
+      routedAfter: step.routedAfter,
+      state: step.values,
+      values: toChartValues(step.values, spec.valuePaths),
       valuesFile,
-      helm: upgradeArgs(spec, valuesFile),
+      description,
+      helm: upgradeArgs(spec, valuesFile, { wait: false, description }),
+      helmByHand: upgradeArgs(spec, valuesFile),
     };
+  });
+}
+
+/**
+ * planRollout computes the rollout document: each stage's applies are what a promote from the
+ * stage before decides, and each rollback what a rollback from that stage decides, so the
+ * document is what the runner will run. `fileFor` names each apply's values file.
+ */
+export function planRollout(spec: ReleaseSpec, plan: Plan, fileFor?: (ref: ApplyRef) => string): RolloutPlan {
+  const stages = planStages(spec, plan);
+  // The record a rollout has after promotes from stage 1 up to `stage`.
+  const recordAt = (stage: Stage): RecordedRollout => ({ stage: stage.number, phase: 'in-progress', recentlyRouted: stage.recentlyRouted });
+  const applies = (stage: Stage): PlannedApply[] => {
+    if (stage.number === 1) return plannedApplies(spec, stageTitle(stage), toSteps(undefined, stage.applies), (apply) => ({ stage: 1, apply }), fileFor);
+    const before = stages[stage.number - 2]!;
+    const decision = decidePromote(stages, plan, recordAt(before), { values: before.values, ready: true }, { to: stage.number });
+    if (decision.kind !== 'promote') throw new EngineError(`stage ${stage.number}: a promote from stage ${before.number} would not apply it (${decision.kind})`);
+    return plannedApplies(spec, stageTitle(stage), decision.moves[0]!.steps, (apply) => ({ stage: stage.number, apply }), fileFor);
   };
   const rollback: Record<string, PlannedApply[]> = {};
   for (const stage of stages.slice(1)) {
-    rollback[String(stage.number)] = planRollbackFrom(stages, stage.number).map((a, i) =>
-      toPlanned(a, { rollbackFrom: stage.number, apply: i + 1 }),
-    );
+    const decision = decideRollback(stages, recordAt(stage), { values: stage.values });
+    rollback[String(stage.number)] = plannedApplies(spec, ROLLBACK_TITLE, decision.steps, (apply) => ({ rollbackFrom: stage.number, apply }), fileFor);
   }
   return {
     release: spec.release,
@@ -86,7 +142,7 @@ export function planRollout(
       kind: s.kind,
       production: s.values.production,
       canary: s.values.canary,
-      applies: s.applies.map((a, i) => toPlanned(a, { stage: s.number, apply: i + 1 })),
+      applies: applies(s),
     })),
     rollback: { from: rollback },
   };

@@ -2,7 +2,8 @@
 // weight step, production updated, traffic back, new stable. Seven stages for steps [10, 90, 100].
 import { canaryReplicaCount, checkPlan } from './plan-rules.js';
 import { EngineError, planTransition } from './transition.js';
-import type { DeploymentRole, Plan, ReleaseSpec, Stage, StageKind, StageValues } from './types.js';
+import { routedAfterSteps, toSteps } from './steps.js';
+import { ROLES, type Plan, type ReleaseSpec, type Stage, type StageKind, type StageValues } from './types.js';
 
 /** PlanError carries every problem of a plan, each with its field path. */
 export class PlanError extends EngineError {
@@ -78,13 +79,6 @@ export function stageCount(plan: Pick<Plan, 'steps'>): number {
   return plan.steps.length + 4;
 }
 
-/** routedBefore lists the deployments that carried traffic in the stage before `index`. */
-export function routedBefore(stages: { values: StageValues }[], index: number): DeploymentRole[] {
-  const before = index > 0 ? stages[index - 1] : undefined;
-  if (!before) return [];
-  return (['production', 'canary'] as const).filter((r) => before.values[r].weight > 0);
-}
-
 /**
  * planStages returns the ordered stages, each with the applies that reach it from the stage
  * before it. Throws PlanError listing every problem when the plan breaks a rule.
@@ -96,22 +90,32 @@ export function planStages(spec: Targets, plan: Plan): Stage[] {
   }
   if (problems.length) throw new PlanError(problems);
   const targets = stageTargets(spec, plan);
-  const allowRollingUnderTraffic = plan.steps.at(-1)!.weight < 100;
-  return targets.map((target, i) => {
-    for (const role of ['production', 'canary'] as const) {
+  const allowRollingUnderTraffic = rollsUnderTraffic(plan);
+  const stages: Stage[] = [];
+  for (const [i, target] of targets.entries()) {
+    for (const role of ROLES) {
       const w = target.values[role].weight;
       if (!Number.isInteger(w) || w < 0 || w > 100) throw new EngineError(`stage ${i + 1}: ${role} weight ${w} is outside 0..100`);
     }
     if (target.values.production.weight + target.values.canary.weight !== 100) {
       throw new EngineError(`stage ${i + 1}: weights do not sum to 100`);
     }
-    const previous = targets[i - 1];
+    const previous = stages[i - 1];
+    // Each stage's applies are the ones a promote from the stage before computes: the same
+    // recently-routed set the runner records as it goes, so plan and runner never disagree.
     const applies = previous
-      ? planTransition(previous.values, target.values, {
-          recentlyRouted: routedBefore(targets, i - 1),
-          allowRollingUnderTraffic,
-        })
+      ? planTransition(previous.values, target.values, { recentlyRouted: previous.recentlyRouted, allowRollingUnderTraffic })
       : [{ values: target.values, purpose: 'stable values', drainBefore: false }];
-    return { number: i + 1, name: target.name, kind: target.kind, values: target.values, applies };
-  });
+    const recentlyRouted = previous ? routedAfterSteps(toSteps(previous.values, applies), previous.recentlyRouted) : [];
+    stages.push({ number: i + 1, name: target.name, kind: target.kind, values: target.values, applies, recentlyRouted });
+  }
+  return stages;
+}
+
+/**
+ * rollsUnderTraffic is true for plans whose last step stays below 100 %: production is updated
+ * by a rolling update while it keeps its share of traffic.
+ */
+export function rollsUnderTraffic(plan: Pick<Plan, 'steps'>): boolean {
+  return plan.steps.at(-1)!.weight < 100;
 }

@@ -95,4 +95,10 @@ export interface Stage {
   values: StageValues;
   /** The applies that reach this stage from the previous one (stage 1: from anywhere stable). */
   applies: Apply[];
+  /**
+   * The Deployments that count as recently routed once a promote has reached this stage (their
+   * pods need a drain before removal): what the runner records, and what the next stage's
+   * applies and a rollback from here are computed with.
+   */
+  recentlyRouted: DeploymentRole[];
 }

@@ -20,11 +20,21 @@ describe('planRollout', () => {
   const doc = planRollout(spec, plan);
   it('gives every apply the user values files first, then its own generated file', () => {
     const apply = doc.stages[1]!.applies[1]!;
-    assert.deepEqual(apply.helm, [
+    assert.deepEqual(apply.helmByHand, [
       'upgrade', '--install', 'productpage', './charts/canary-app', '--namespace', 'bookinfo',
       '--values', 'values/prod.yaml', '--values', 'productpage-stage-2b.values.yaml', '--wait', '--timeout', '5m',
     ]);
     assert.ok(!apply.helm.includes('--reuse-values'));
+  });
+  it("shows helm's argv as the runner runs it: no --wait (the runner waits for what the apply changed), the rollout named in the revision's description", () => {
+    const apply = doc.stages[1]!.applies[1]!;
+    assert.deepEqual(apply.helm, [
+      'upgrade', '--install', 'productpage', './charts/canary-app', '--namespace', 'bookinfo',
+      '--values', 'values/prod.yaml', '--values', 'productpage-stage-2b.values.yaml',
+      '--description', 'helm-canary 83 -> 84: stage 2 (canary 10 %) step 2/2: traffic 100/0 -> 90/10', '--timeout', '5m',
+    ]);
+    assert.equal(apply.title, 'stage 2 (canary 10 %) step 2/2 (traffic 100/0 -> 90/10)');
+    assert.deepEqual([apply.gate, apply.waitFor, apply.movesTraffic], [['canary'], ['canary'], true]);
   });
   it('writes the seed keys, tags as strings', () => {
     assert.deepEqual(doc.stages[1]!.applies[1]!.values, {

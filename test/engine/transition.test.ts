@@ -36,8 +36,10 @@ describe('rollback sequences', () => {
     [2, ['P S/2/100 C N/2/0', '!P S/2/100 C S/0/0']],
     [3, ['P S/2/100 C N/2/0', '!P S/2/100 C S/0/0']],
     [4, ['P S/2/100 C N/2/0', '!P S/2/100 C S/0/0']],
-    // production already runs N but has no traffic: restore it before traffic moves back
-    [5, ['P S/2/0 C N/2/100', 'P S/2/100 C N/2/0', '!P S/2/100 C S/0/0']],
+    // production already runs N but has no traffic: restore it before traffic moves back. The
+    // runner's record still counts production as recently routed (it lost its traffic at stage
+    // 4, and stage 5 moved no weights), so the plan marks the drain the runner would wait for.
+    [5, ['!P S/2/0 C N/2/100', 'P S/2/100 C N/2/0', '!P S/2/100 C S/0/0']],
     // production runs N with all traffic: detour traffic through a canary running S
     [6, ['!P N/2/100 C S/2/0', 'P N/2/0 C S/2/100', '!P S/2/0 C S/2/100', 'P S/2/100 C S/2/0', '!P S/2/100 C S/0/0']],
     [7, ['P N/2/100 C S/2/0', 'P N/2/0 C S/2/100', '!P S/2/0 C S/2/100', 'P S/2/100 C S/2/0', '!P S/2/100 C S/0/0']],

@@ -8,7 +8,7 @@ const VALUES_DIR = '"$VALUES_DIR"';
 
 function applyBlock(apply: PlannedApply, drainSeconds: number): string[] {
   const name = apply.valuesFile;
-  const argv = apply.helm.map((word) => (word === name ? `${VALUES_DIR}/${shellQuote(name)}` : shellQuote(word)));
+  const argv = apply.helmByHand.map((word) => (word === name ? `${VALUES_DIR}/${shellQuote(name)}` : shellQuote(word)));
   const lines = [`  # ${apply.purpose}`];
   if (apply.drainBefore && drainSeconds > 0) lines.push(`  sleep ${drainSeconds}  # let Envoy stop routing to the pods about to go`);
   lines.push(`  cat > ${VALUES_DIR}/${shellQuote(name)} <<'HELM_CANARY_VALUES'`, stringify(apply.values).trimEnd(), 'HELM_CANARY_VALUES');
