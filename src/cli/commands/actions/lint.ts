@@ -2,12 +2,12 @@
 // validated, `helm lint` runs on a local chart, and every distinct set of values the rollout
 // would apply (stages and rollbacks) is rendered with `helm template`, so a chart that rejects a
 // stage's values fails here rather than halfway through a release.
-import { planRollout, type PlannedApply } from '../../engine/index.js';
-import { loadConfig, type ConfigFlags } from '../../config/load-config.js';
-import { ExecaHelmRunner } from '../../helm/execa-helm-runner.js';
-import { toTemplateArgs } from '../../helm/template-args.js';
-import { privateValuesFiles } from '../../io/values-files.js';
-import { InputError, UnreachableError } from '../errors.js';
+import { planRollout, type PlannedApply } from '../../../engine/index.js';
+import { loadConfig, type ConfigFlags } from '../../../config/load-config.js';
+import { ExecaHelmRunner } from '../../../helm/execa-helm-runner.js';
+import { toTemplateArgs } from '../../../helm/template-args.js';
+import { privateValuesFiles } from '../../../io/values-files.js';
+import { InputError, UnreachableError } from '../../errors.js';
 
 /** LintFlags are lint's flags. */
 export interface LintFlags extends ConfigFlags {

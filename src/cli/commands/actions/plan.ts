@@ -1,13 +1,13 @@
 // `helm-canary plan`: prints the stages, their applies and rollbacks. Needs no cluster, and
 // must not load the Kubernetes client (it is imported by cluster commands only).
 import { stringify } from 'yaml';
-import { planRollout, type RolloutPlan } from '../../engine/index.js';
-import { loadConfig, type ConfigFlags } from '../../config/load-config.js';
-import { InputError } from '../errors.js';
-import { renderPlanTable } from '../render/plan-table.js';
-import { renderPlanScript } from '../render/plan-script.js';
+import { planRollout, type RolloutPlan } from '../../../engine/index.js';
+import { loadConfig, type ConfigFlags } from '../../../config/load-config.js';
+import { InputError } from '../../errors.js';
+import { renderPlanTable } from '../../render/plan-table.js';
+import { renderPlanScript } from '../../render/plan-script.js';
 
-import type { PLAN_OUTPUTS } from './plan-outputs.js';
+import type { PLAN_OUTPUTS } from '../plan.js';
 
 export type PlanOutput = (typeof PLAN_OUTPUTS)[number];
 

@@ -1,0 +1,36 @@
+// `helm-canary plan`: registration only. The work (config, engine, renderers) is imported when
+// the command runs, and never loads the Kubernetes client.
+import { Option, type Command } from 'commander';
+import { addConfigOptions } from '../options.js';
+
+/** PLAN_OUTPUTS lists the formats of `helm-canary plan --output`. */
+export const PLAN_OUTPUTS = ['table', 'json', 'yaml', 'script'] as const;
+
+/** PlanOptions are plan's parsed options. */
+export type PlanOptions = import('../../config/load-config.js').ConfigFlags & { output: (typeof PLAN_OUTPUTS)[number] };
+
+/** planAction prints the plan in the format asked for. */
+export async function planAction(opts: PlanOptions): Promise<void> {
+  const { buildPlan, renderPlan } = await import('./actions/plan.js');
+  process.stdout.write(`${renderPlan(buildPlan(opts), opts.output)}\n`);
+}
+
+/** registerPlan adds `plan` to the program. */
+export function registerPlan(program: Command): void {
+  addConfigOptions(
+    program
+      .command('plan')
+      .description('print every stage with its values, helm commands and rollbacks (needs no cluster)')
+      .option('--stable-tag <tag>', 'image tag running in production now')
+      .option('--new-tag <tag>', 'image tag to release'),
+  )
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...PLAN_OUTPUTS]).default('table'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  helm-canary plan -f canary.yaml --stable-tag 83 --new-tag 84\n' +
+        '  helm-canary plan --release productpage --chart ./charts/canary-app --repository acr.io/app \\\n' +
+        '      --replicas 2 --stable-tag 83 --new-tag 84 --steps 5,25,50,100 --output script > release.sh\n',
+    )
+    .action(planAction);
+}

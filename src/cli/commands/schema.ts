@@ -1,0 +1,13 @@
+// `helm-canary schema`: prints the JSON Schema of canary.yaml, imported when it runs.
+import type { Command } from 'commander';
+
+/** schemaAction prints the schema. */
+export async function schemaAction(): Promise<void> {
+  const { configJsonSchema } = await import('../../config/json-schema.js');
+  process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+}
+
+/** registerSchema adds `schema` to the program. */
+export function registerSchema(program: Command): void {
+  program.command('schema').description('print the JSON Schema of canary.yaml (for editor completion)').action(schemaAction);
+}
