@@ -17,6 +17,7 @@ import { isActive } from '../rollout/record.js';
 import type { HelmReleases, ReleaseObjects } from '../rollout/ports.js';
 import { InputError, UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
+import { releasedOnInterrupt } from './signals.js';
 
 /** ClusterFlags are the flags every cluster command takes on top of the config flags. */
 export interface ClusterFlags extends ConfigFlags {
@@ -131,7 +132,8 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
     plan: config.plan,
     helm,
     records,
-    lock,
+    // A lease held when SIGINT/SIGTERM comes is given back before the exit (signals.ts).
+    lock: releasedOnInterrupt(lock),
     reader,
     values: privateValuesFiles,
     clock: systemClock,

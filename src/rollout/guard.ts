@@ -41,20 +41,10 @@ export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefi
   if (ctx.dryRun) return work(undefined);
   const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
   heldLocks.set(ctx, lock);
-  // A cancelled pipeline job or Ctrl-C: give the lease back so the rollback that usually follows
-  // need not wait for it to expire. The record stays as it is; the next command resumes from the cluster.
-  const onSignal = (signal: NodeJS.Signals) => {
-    void lock.release().catch(() => undefined).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-  };
-  // `on`, not `once`: execa's signal-exit re-raises the signal when it finds itself the only
-  // listener, which a `once` listener stops being the moment it is called.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A signal gives the lease back too: the CLI wraps the lock port for that (src/cli/signals.ts).
   try {
     return await work(lock);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     heldLocks.delete(ctx);
     await lock.release().catch(() => undefined);
   }
