@@ -1,11 +1,7 @@
 // The human table of a rollout plan: one row per stage, both deployments side by side, then the
 // applies of each stage so a person sees where the tool splits a stage for safety.
 import type { RolloutPlan } from '../../engine/index.js';
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
-}
+import { renderTable } from './table.js';
 
 /** renderPlanTable renders the stages as DESIGN.md's table, with each stage's applies below. */
 export function renderPlanTable(doc: RolloutPlan): string {
@@ -17,7 +13,7 @@ export function renderPlanTable(doc: RolloutPlan): string {
   const lines = [
     `Release ${doc.release} in namespace ${doc.namespace}: ${doc.stableTag} -> ${doc.newTag} (plan ${doc.plan}, drain ${doc.drainSeconds}s)`,
     '',
-    table([header, ...rows]),
+    renderTable([header, ...rows]),
     '',
     'Applies (each one helm upgrade --install --wait):',
   ];

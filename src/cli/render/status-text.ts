@@ -1,5 +1,6 @@
 // The human form of `status`: stage, both deployments, the live weights, the record, next moves.
 import type { ReleaseStatus, DeploymentStatus } from '../../rollout/status.js';
+import { renderTable } from './table.js';
 
 function deploymentLine(role: string, d: DeploymentStatus): string {
   if (!d.image) return `  ${role.padEnd(10)} ${d.name}: not found`;
@@ -36,6 +37,5 @@ export function renderStatusTable(statuses: ReleaseStatus[]): string {
       d(s.production), d(s.canary), `${s.production.weight ?? 0}/${s.canary.weight ?? 0}`,
     ]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return renderTable(rows);
 }
