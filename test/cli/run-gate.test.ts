@@ -45,17 +45,21 @@ const stageLines = (stdout: string) => stdout.split('\n').filter((l) => l.starts
 describe('the run gate', () => {
   it('offers promote, rollback and hold; promoting through every stage completes the rollout', async () => {
     const world = await installed();
-    const approver = new ScriptedApprover(['promote', 'promote']);
+    const approver = new ScriptedApprover(['promote', 'promote', 'promote', 'promote']);
     const r = await gate(world, approver, 'v2');
     assert.equal(r.error, undefined);
     assert.deepEqual(approver.asked, [
       'stage 2: promote to stage 3 (canary 100 %) | roll back to v1 | hold (exit; resume later with run or promote)',
       'stage 3: promote to stage 4 (production updated) | roll back to v1 | hold (exit; resume later with run or promote)',
+      'stage 4: promote to stage 5 (traffic back) | roll back to v1 | hold (exit; resume later with run or promote)',
+      'stage 5: promote to stage 6 (new stable) | roll back to v1 | hold (exit; resume later with run or promote)',
     ]);
     assert.ok(approver.done);
     assert.deepEqual(stageLines(r.stdout), [
       '  stage      2 of 6: canary 50 % (in-progress; at stage 2)',
       '  stage      3 of 6: canary 100 % (in-progress; at stage 3)',
+      '  stage      4 of 6: production updated (in-progress; at stage 4)',
+      '  stage      5 of 6: traffic back (in-progress; at stage 5)',
       '  stage      6 of 6: new stable (completed; at stage 6)',
     ]);
     assert.equal(r.lines.at(-1), 'info: rollout complete: web runs v2 as the new stable');
@@ -66,7 +70,32 @@ describe('the run gate', () => {
     const world = await installed();
     const held = await gate(world, new ScriptedApprover(['hold']), 'v2');
     assert.equal(held.error, undefined);
-    assert.equal(held.lines.at(-1), 'info: holding at stage 2; resume with: helm-canary run, or helm-canary promote');
+    assert.equal(
+      held.stdout,
+      [
+        '',
+        'Release web in namespace shop',
+        '  stage      2 of 6: canary 50 % (in-progress; at stage 2)',
+        '  tags       stable v1 -> new v2',
+        '  production web-production  registry.example/web:v1  ready 2/2  weight 50 %',
+        '  canary     web-canary  registry.example/web:v2  ready 2/2  weight 50 %',
+        '  started    2026-01-01T00:00:02.000Z by model@ci (plan half-then-all)',
+        '  last move  2026-01-01T00:00:07.000Z',
+        '  helm       revision 3, deployed',
+        '  next       promote to stage 3 (canary 100 %) | rollback',
+        '',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(held.lines, [
+      'info: rollout of web recorded: v1 -> v2 (plan half-then-all)',
+      'task: stage 2 (canary 50 %) step 1/2: canary tag v1 -> v2, replicas 0 -> 2',
+      '  done',
+      'task: stage 2 (canary 50 %) step 2/2: traffic 100/0 -> 50/50',
+      '  done',
+      'info: stage 2 of 6 (canary 50 %) is in place',
+      'info: holding at stage 2; resume with: helm-canary run, or helm-canary promote',
+    ]);
     assert.equal(world.records.current()?.stage, 2);
 
     const resumed = await gate(world, new ScriptedApprover(['hold']));
