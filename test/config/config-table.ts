@@ -83,7 +83,7 @@ export function runRow(root: string, row: Row): Outcome {
   const file = row.file === undefined ? MINIMAL : row.file;
   if (file !== null) writeFileSync(join(dir, 'canary.yaml'), typeof file === 'string' ? file : stringify(file));
   for (const [path, text] of Object.entries(row.files ?? {})) writeFileSync(join(dir, path), text);
-  const env = { HOME: join(dir, HOME), ...row.env };
+  const env: Record<string, string> = { HOME: join(dir, HOME), ...row.env };
   for (const [key, value] of Object.entries(env)) env[key] = value.replaceAll('<dir>', dir);
   const flags = JSON.parse(JSON.stringify(row.flags ?? {}).replaceAll('<dir>', dir)) as Flags;
   const hide = (text: string) => text.replaceAll(dir, '<dir>');
