@@ -13,6 +13,7 @@ import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
+import { dryRunAdapters, type DryRun } from '../dry-run/dry-run-adapters.js';
 import { isActive } from '../rollout/record.js';
 import type { HelmReleases, ReleaseObjects } from '../rollout/ports.js';
 import { InputError, UnreachableError } from './errors.js';
@@ -85,7 +86,7 @@ function namespaceFor(flags: ClusterFlags, named: { namedNamespace?: string; sou
  * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
  * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
  */
-export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; newTag?: string }> {
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; newTag?: string; dryRun?: DryRun }> {
   const plugin = pluginEnv(process.env);
   const loaded = loadFor(flags, use, contextOverride(flags, plugin));
   const kubeconfig = flags.kubeconfig ?? loaded.kubeconfig;
@@ -127,25 +128,23 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
     const stored = await records.read(namespace, release);
     return stored && isActive(stored.record) ? stored.record.objects : undefined;
   };
+  const reporter = createReporter(process.stderr, process.env, { dryRun: flags.dryRun ?? false });
+  // A lease held when SIGINT/SIGTERM comes is given back before the exit (signals.ts).
+  const real = { helm, records, lock: releasedOnInterrupt(lock), reader, values: privateValuesFiles, clock: systemClock };
+  // A dry run is the same runner over adapters that cannot write (src/dry-run).
+  const dryRun = flags.dryRun ? dryRunAdapters(real, config.spec.valuePaths, reporter) : undefined;
   const ctx: RunnerContext = {
     spec: config.spec,
     plan: config.plan,
-    helm,
-    records,
-    // A lease held when SIGINT/SIGTERM comes is given back before the exit (signals.ts).
-    lock: releasedOnInterrupt(lock),
-    reader,
-    values: privateValuesFiles,
-    clock: systemClock,
-    reporter: createReporter(),
+    ...(dryRun?.ports ?? real),
+    reporter,
     actor,
     holder: holderIdentity(actor),
     lockTtlSeconds: numberFromEnv('HELM_CANARY_LOCK_TTL_SECONDS', 60),
     verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
-    dryRun: flags.dryRun ?? false,
     objects: async () => (objects ??= (await recordedObjects()) ?? discoverReleaseObjects(await helm.manifest(), release)),
   };
-  return { ctx, newTag: config.newTag };
+  return { ctx, newTag: config.newTag, dryRun };
 }
 
 // A missing namespace would fail later as "NotFoundError: Lease"; create it, or say so plainly.

@@ -2,7 +2,7 @@
 // elsewhere (CI, pipes), plain lines that read well in a log. In GitHub Actions and Azure
 // Pipelines each step is a collapsible log group and warnings are annotations. Always on
 // stderr, so stdout stays clean for --output json.
-import type { Reporter } from '../rollout/ports.js';
+import type { Outcome, Reporter } from '../rollout/ports.js';
 import { detectCi, groupEnd, groupStart, warningAnnotation } from '../ci/index.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -11,8 +11,26 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** outcomeText words what a command achieved; a dry run's outcome is what would be. */
+export function outcomeText(outcome: Outcome, dryRun: boolean): string {
+  switch (outcome.kind) {
+    case 'stage-reached':
+      return dryRun
+        ? `[dry run] stage ${outcome.stage} of ${outcome.of} (${outcome.name}) would be in place`
+        : `stage ${outcome.stage} of ${outcome.of} (${outcome.name}) is in place`;
+    case 'rolled-back':
+      return dryRun
+        ? `[dry run] would roll back: ${outcome.release} would run ${outcome.tag} with all traffic on production`
+        : `rolled back: ${outcome.release} runs ${outcome.tag} with all traffic on production`;
+    case 'deployed':
+      return dryRun
+        ? `[dry run] ${outcome.release} would run ${outcome.image} with all traffic on production`
+        : `${outcome.release} runs ${outcome.image} with all traffic on production`;
+  }
+}
+
 /** createReporter picks the terminal, the CI or the plain form for `stream`. */
-export function createReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Reporter {
+export function createReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env, options: { dryRun?: boolean } = {}): Reporter {
   const ci = detectCi(env);
   const interactive = Boolean(stream.isTTY) && !env.CI && !ci;
   const write = (line: string) => stream.write(`${line}\n`);
@@ -20,6 +38,7 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, env:
   let openGroups = 0;
   return {
     info: (message) => write(message),
+    outcome: (outcome) => write(outcomeText(outcome, options.dryRun ?? false)),
     warn: (message) => write(ci ? warningAnnotation(ci, message) : `warning: ${message}`),
     task(label) {
       const started = Date.now();

@@ -101,10 +101,22 @@ function startingPoint(stages: Stage[], record: RecordedRollout, seen: Observati
   return { drift: diffValues(stages[record.stage - 1]!.values, observed) };
 }
 
+/**
+ * noRolloutInProgress is a promote's decision when no rollout is in progress (none recorded, or
+ * the last one completed or was rolled back), undefined while one is: nothing of the cluster is
+ * needed to decide it.
+ */
+export function noRolloutInProgress(record: RecordedRollout | undefined, request: PromoteRequest): Extract<PromoteDecision, { kind: 'no-rollout' | 'already-completed' }> | undefined {
+  if (!record) return { kind: 'no-rollout' };
+  if (record.phase === 'completed' && request.to === record.stage) return { kind: 'already-completed', stage: record.stage };
+  if (record.phase === 'completed' || record.phase === 'rolled-back') return { kind: 'no-rollout', last: record.phase };
+  return undefined;
+}
+
 /** decidePromote decides what a promote does, from the stages, the record (undefined: none) and the cluster. */
-export function decidePromote(stages: Stage[], plan: Pick<Plan, 'steps'>, record: RecordedRollout | undefined, seen: Observation, request: PromoteRequest): PromoteDecision {
-  if (record?.phase === 'completed' && request.to === record.stage) return { kind: 'already-completed', stage: record.stage };
-  if (!record || record.phase === 'completed' || record.phase === 'rolled-back') return { kind: 'no-rollout', last: record?.phase as 'completed' | 'rolled-back' | undefined };
+export function decidePromote(stages: Stage[], plan: { steps: readonly { weight: number }[] }, record: RecordedRollout | undefined, seen: Observation, request: PromoteRequest): PromoteDecision {
+  const inactive = noRolloutInProgress(record, request);
+  if (inactive || !record) return inactive ?? { kind: 'no-rollout' };
   if (record.phase === 'rolling-back') return { kind: 'rollback-interrupted' };
   let start = startingPoint(stages, record, seen);
   let driftIgnored: FieldDifference[] | undefined;

@@ -5,16 +5,17 @@ import { toChartValues, type ChartValues } from './chart-values.js';
 import { upgradeArgs } from './helm-args.js';
 import { decidePromote, decideRollback, type RecordedRollout } from './next-moves.js';
 import { rolloutDescription } from './revision-description.js';
-import { planStages } from './stages.js';
+import { planStages, stableValues } from './stages.js';
 import { toSteps, type Step } from './steps.js';
 import { EngineError } from './transition.js';
 import type { DeploymentRole, DeploymentValues, Plan, ReleaseSpec, Stage, StageKind, StageValues } from './types.js';
 
 /** ApplyRef names one apply, so each gets its own generated values file. */
-export type ApplyRef = { stage: number; apply: number } | { rollbackFrom: number; apply: number };
+export type ApplyRef = { stage: number; apply: number } | { rollbackFrom: number; apply: number } | { deploy: true };
 
 /** valuesFileName is the default name of the generated values file of an apply. */
 export function valuesFileName(release: string, ref: ApplyRef): string {
+  if ('deploy' in ref) return `${release}-deploy.values.yaml`;
   const letter = String.fromCharCode(96 + ref.apply); // 1 -> a
   return 'stage' in ref
     ? `${release}-stage-${ref.stage}${letter}.values.yaml`
@@ -23,7 +24,9 @@ export function valuesFileName(release: string, ref: ApplyRef): string {
 
 /** PlannedApply is one apply exactly as the runner runs it: its step, values file and helm argv. */
 export interface PlannedApply {
-  /** For people and progress lines: "stage 2 (canary 10 %) step 1/2 (canary pods up ...)". */
+  /** For progress lines: "stage 2 (canary 10 %) step 1/2". */
+  step: string;
+  /** For messages: the step and its purpose, "stage 2 (canary 10 %) step 1/2 (canary pods up ...)". */
   title: string;
   purpose: string;
   drainBefore: boolean;
@@ -84,12 +87,20 @@ export const ROLLBACK_TITLE = 'rollback';
  * plannedApplies turns steps into applies as the runner runs them: `title` is the move's
  * ("stage 2 (canary 10 %)", "rollback"), `ref` names each values file.
  */
-export function plannedApplies(spec: ApplySpec, title: string, steps: Step[], ref: (apply: number) => ApplyRef, fileFor: (ref: ApplyRef) => string = (r) => valuesFileName(spec.release, r)): PlannedApply[] {
+export function plannedApplies(
+  spec: Omit<ApplySpec, 'stableTag' | 'newTag'>,
+  title: string,
+  steps: Step[],
+  ref: (apply: number) => ApplyRef,
+  fileFor: (ref: ApplyRef) => string = (r) => valuesFileName(spec.release, r),
+  describe: (step: string) => string = (step) => rolloutDescription(spec as ApplySpec, step),
+): PlannedApply[] {
   return steps.map((step, i) => {
     const valuesFile = fileFor(ref(i + 1));
     const stepTitle = steps.length > 1 ? `${title} step ${i + 1}/${steps.length}` : title;
-    const description = rolloutDescription(spec, `${stepTitle}: ${step.purpose}`);
+    const description = describe(`${stepTitle}: ${step.purpose}`);
     return {
+      step: stepTitle,
       title: `${stepTitle} (${step.purpose})`,
       purpose: step.purpose,
       drainBefore: step.drainBefore,
@@ -106,6 +117,17 @@ export function plannedApplies(spec: ApplySpec, title: string, steps: Step[], re
       helmByHand: upgradeArgs(spec, valuesFile),
     };
   });
+}
+
+/**
+ * deployApplies is a deploy of `tag`: the stable stage in one apply, from what the cluster runs
+ * (undefined: a first install, which waits for everything it creates). Not a rollout: a plain
+ * update, rolling under traffic as any helm upgrade does.
+ */
+export function deployApplies(spec: Omit<ApplySpec, 'stableTag' | 'newTag'> & Pick<ReleaseSpec, 'repository' | 'replicas'>, tag: string, observed: StageValues | undefined): PlannedApply[] {
+  const values = stableValues({ repository: spec.repository, stableTag: tag, newTag: tag, replicas: spec.replicas });
+  const steps = toSteps(observed, [{ values, purpose: 'all traffic on production', drainBefore: false }]);
+  return plannedApplies(spec, `deploy ${tag}`, steps, () => ({ deploy: true }), undefined, () => `helm-canary deploy ${tag}`);
 }
 
 /**

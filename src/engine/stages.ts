@@ -116,6 +116,6 @@ export function planStages(spec: Targets, plan: Plan): Stage[] {
  * rollsUnderTraffic is true for plans whose last step stays below 100 %: production is updated
  * by a rolling update while it keeps its share of traffic.
  */
-export function rollsUnderTraffic(plan: Pick<Plan, 'steps'>): boolean {
+export function rollsUnderTraffic(plan: { steps: readonly { weight: number }[] }): boolean {
   return plan.steps.at(-1)!.weight < 100;
 }

@@ -21,8 +21,6 @@ export interface RunnerContext {
   lockTtlSeconds: number;
   /** How long to keep re-reading the cluster after helm returns before verification fails. */
   verifyTimeoutMs: number;
-  /** Print what would be applied instead of applying it; take no lock, write no record. */
-  dryRun: boolean;
   /** Objects of the release, found from its manifest (or given in the config). */
   objects: () => Promise<ReleaseObjects>;
 }

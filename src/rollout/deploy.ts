@@ -1,8 +1,9 @@
 // deploy: applies the stable stage with a tag, the first install of a release or a plain update
 // when no rollout is in progress.
-import { stableValues } from '../engine/index.js';
+import { deployApplies } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
-import { applyOnce, readCluster } from './apply-values.js';
+import { readCluster } from './cluster-view.js';
+import { runApplies } from './execute-applies.js';
 import type { RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { isActive } from './record.js';
@@ -27,19 +28,9 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
     }
     const installed = (await ensureNotPending(ctx, options.recover ?? false)) !== undefined;
     // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic.
-    const observed = installed ? (await readCluster(ctx)).observed : undefined;
+    const observed = installed ? (await readCluster(ctx)).values : undefined;
     await refuseUnrecordedRollout(ctx, observed, 'deploy is refused');
-    const values = stableValues({ repository: ctx.spec.repository, stableTag: options.tag, newTag: options.tag, replicas: ctx.spec.replicas });
-    const task = ctx.reporter.task(`deploy ${release} ${options.tag}: helm upgrade --install, then waiting for its pods`);
-    try {
-      await applyOnce(ctx, observed, values, `${release}-deploy.values.yaml`, `deploy ${options.tag}`, { description: `helm-canary deploy ${options.tag}` });
-    } catch (err) {
-      task.fail();
-      throw err;
-    }
-    task.done();
-    ctx.reporter.info(ctx.dryRun
-      ? `[dry run] ${release} would run ${ctx.spec.repository}:${options.tag} with all traffic on production`
-      : `${release} runs ${ctx.spec.repository}:${options.tag} with all traffic on production`);
+    await runApplies(ctx, undefined, deployApplies(ctx.spec, options.tag, observed), observed);
+    ctx.reporter.outcome({ kind: 'deployed', release, image: `${ctx.spec.repository}:${options.tag}` });
   });
 }

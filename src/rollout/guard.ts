@@ -1,18 +1,18 @@
 // The checks every mutating command makes before touching the release: it holds the release's
 // lease, and helm is not stuck in a pending operation from an interrupted run.
-import { ROLES, readChartValues, sameValues } from '../engine/index.js';
+import { ROLES, leftUnfinished, readChartValues, sameValues } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
-import { readObserved } from './apply-values.js';
+import { readCluster } from './cluster-view.js';
 import type { RunnerContext } from './context.js';
 import type { HelmReleaseStatus, Lock, RolloutRecord } from './ports.js';
 
 /**
- * weightsMayHaveJustMoved is the record change a command makes when it takes over from a run that
- * did not finish (killed, or failed after helm applied): that run may have moved traffic a moment
- * ago without recording it, so every Deployment counts as recently routed and the drain restarts now.
+ * takeOver is the record change a command makes when it takes over from a run that did not
+ * finish (the engine's leftUnfinished): that run may have moved traffic a moment ago without
+ * recording it, so every Deployment counts as recently routed and the drain restarts now.
  */
-export function weightsMayHaveJustMoved(ctx: RunnerContext, record: RolloutRecord): Partial<RolloutRecord> {
-  if (record.phase !== 'promoting' && record.phase !== 'rolling-back' && record.phase !== 'failed') return {};
+export function takeOver(ctx: RunnerContext, record: RolloutRecord): Partial<RolloutRecord> {
+  if (!leftUnfinished(record.phase)) return {};
   return { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: [...ROLES] };
 }
 
@@ -38,7 +38,6 @@ export function ensureLockHeld(ctx: RunnerContext): void {
 
 /** withLock runs `work` holding the release's lease, and always gives the lease back. */
 export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefined) => Promise<T>): Promise<T> {
-  if (ctx.dryRun) return work(undefined);
   const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
   heldLocks.set(ctx, lock);
   // A signal gives the lease back too: the CLI wraps the lock port for that (src/cli/signals.ts).
@@ -69,10 +68,6 @@ export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Pr
   }
   const target = await recoveryRevision(ctx, status.revision, revision);
   if (target === undefined) throw new BlockedError(`helm release ${release} is stuck in ${status.status} and has no deployed revision to return to`, [`clear it with: ${fix}`]);
-  if (ctx.dryRun) {
-    ctx.reporter.info(`[dry run] would clear the pending release: helm rollback ${release} ${target}`);
-    return status;
-  }
   const task = ctx.reporter.task(`recovering: helm rollback ${release} to revision ${target}${target === status.revision ? ' (the pending one: the cluster already runs it, so no pod restarts)' : ''}`);
   await ctx.helm.rollbackTo(target);
   task.done();
@@ -89,6 +84,6 @@ async function recoveryRevision(ctx: RunnerContext, pending: number, lastDeploye
   const revision = (await ctx.helm.revisions()).find((r) => r.revision === pending);
   const read = revision ? readChartValues(revision.values, ctx.spec.valuePaths) : undefined;
   if (!read || !('values' in read)) return lastDeployed;
-  const observed = await readObserved(ctx).catch(() => undefined);
+  const observed = (await readCluster(ctx).catch(() => undefined))?.values;
   return observed && sameValues(observed, read.values) ? pending : lastDeployed;
 }

@@ -1,59 +1,10 @@
 // The ports the rollout runner drives, named by role. Adapters implement them (src/kube/ with
 // @kubernetes/client-node, src/helm/ with execa); tests may pass fakes. Nothing here does I/O.
 import type { DeploymentRole, StageValues } from '../engine/index.js';
+import type { RolloutRecord, StoredRecord } from '../record/record.js';
 
-/** RolloutPhase says what a release's rollout is doing. */
-export type RolloutPhase =
-  | 'in-progress' // at a stage, waiting for a person to promote or roll back
-  | 'promoting' // a promote is applying `target`
-  | 'rolling-back' // a rollback is applying
-  | 'failed' // the last promote failed; the release is at `stage` or between it and `target`
-  | 'completed' // the last stage was reached: the new tag is the stable one
-  | 'rolled-back'; // back at stage 1 with the stable tag
-
-/** HistoryEntry is one transition in the rollout record. */
-export interface HistoryEntry {
-  at: string;
-  by: string;
-  action: 'start' | 'promote' | 'rollback' | 'fail' | 'recover' | 'force';
-  from: number;
-  to: number;
-  result: 'ok' | 'failed';
-  message?: string;
-}
-
-/** RolloutRecord is the rollout's state, kept in the cluster so any machine can continue it. */
-export interface RolloutRecord {
-  release: string;
-  namespace: string;
-  stableTag: string;
-  newTag: string;
-  repository: string;
-  replicas: number;
-  /** The plan as it was when the rollout started: later config edits do not change a rollout. */
-  plan: { name: string; steps: { weight: number; canaryReplicas?: number | string }[]; finalStepMustBe100: boolean; drainSeconds: number };
-  stage: number;
-  phase: RolloutPhase;
-  /** The stage a promote is applying, while phase is promoting or failed. */
-  target?: number;
-  startedAt: string;
-  startedBy: string;
-  lastTransitionAt: string;
-  /** When traffic weights last changed, for the drain delay before removing pods. */
-  lastWeightChangeAt?: string;
-  /** Deployments that carried traffic before the last weight change. */
-  recentlyRouted?: DeploymentRole[];
-  lastError?: string;
-  /** The release's objects as found at start, so status --all needs no helm call per release. */
-  objects?: ReleaseObjects;
-  history: HistoryEntry[];
-}
-
-/** StoredRecord is a record with the version it was read at, for conflict-checked writes. */
-export interface StoredRecord {
-  record: RolloutRecord;
-  version: string;
-}
+// The record's types live in its module; re-exported for the ports' users.
+export type { HistoryEntry, RolloutPhase, RolloutRecord, StoredRecord } from '../record/record.js';
 
 /** RecordStore keeps rollout records in the cluster (one per release). */
 export interface RecordStore {
@@ -218,20 +169,16 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** PlannedApply is one helm upgrade a dry run would run, as data. */
-export interface PlannedApply {
-  title: string;
-  /** helm's argv, the values file named as it would be written. */
-  helm: string[];
-  valuesFile: string;
-  /** The generated values file's content. */
-  values: unknown;
-}
+/** Outcome is what a command achieved, for the reporter to word (a dry run's says "would"). */
+export type Outcome =
+  | { kind: 'stage-reached'; stage: number; of: number; name: string }
+  | { kind: 'rolled-back'; release: string; tag: string }
+  | { kind: 'deployed'; release: string; image: string };
 
 /** Reporter shows progress: plain lines in CI, a step line with elapsed time on a terminal. */
 export interface Reporter {
-  /** planned receives each apply a dry run would make (for `--dry-run -o json`). */
-  planned?(apply: PlannedApply): void;
+  /** outcome tells what the command achieved: a stage in place, a rollback done, a deploy done. */
+  outcome(outcome: Outcome): void;
   info(message: string): void;
   warn(message: string): void;
   /** task starts a long step (a helm upgrade, a wait) and returns its end. */

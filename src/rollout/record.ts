@@ -11,8 +11,8 @@ export async function saveRecord(ctx: RunnerContext, stored: { record: RolloutRe
     record.history = [...record.history, { at: now, by: ctx.actor, ...entry }];
     record.lastTransitionAt = now;
   }
-  const version = ctx.dryRun ? stored.version : await ctx.records.write(record, stored.version);
-  return { record, version: version ?? '' };
+  const version = await ctx.records.write(record, stored.version);
+  return { record, version };
 }
 
 /** newRecord is the record of a rollout that starts now, at stage 1. */

@@ -3,11 +3,13 @@
 // It is the command of the bad day, so it asks for nothing it can find out itself: a release
 // left pending by a killed helm is cleared, fields changed by hand are taken back (and named),
 // and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
-import { ROLES, diffValues, identifyPosition, planTransition, type StageValues } from '../engine/index.js';
+import { ROLES, ROLLBACK_TITLE, decideRollback, identifyPosition, plannedApplies } from '../engine/index.js';
 import { BlockedError, StageFailedError } from './rollout-errors.js';
-import { readCluster, readinessTimeoutMs, runApplies, waitForState } from './apply-values.js';
-import { stagesOf, type RunnerContext } from './context.js';
-import { ensureNotPending, weightsMayHaveJustMoved, withLock } from './guard.js';
+import { readCluster } from './cluster-view.js';
+import { runApplies } from './execute-applies.js';
+import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
+import { specFor, stagesOf, type RunnerContext } from './context.js';
+import { ensureNotPending, takeOver, withLock } from './guard.js';
 import { isActive, newRecord, saveRecord } from './record.js';
 import { findUnrecordedRollout } from './unrecorded.js';
 import type { StoredRecord } from './ports.js';
@@ -27,7 +29,7 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
     // Rolling a completed rollout back returns the release to the version before it.
     if (stored && (isActive(stored.record) || stored.record.phase === 'completed')) return rollbackLocked(ctx, stored);
     // No active record: the cluster may still show a rollout (the record was deleted).
-    const observed = installed ? (await readCluster(ctx)).observed : undefined;
+    const observed = installed ? (await readCluster(ctx)).values : undefined;
     const found = await findUnrecordedRollout(ctx, observed);
     if (!found) {
       if (!stored) ctx.reporter.info(`no rollout of ${release} was ever started in namespace ${namespace}: nothing to roll back`);
@@ -62,29 +64,20 @@ export async function rollbackLocked(ctx: RunnerContext, stored: StoredRecord): 
   const stages = stagesOf(ctx, stored.record);
   const stable = stages[0]!.values;
   const from = stored.record.stage;
-  let current = await saveRecord(ctx, stored, { phase: 'rolling-back', ...weightsMayHaveJustMoved(ctx, stored.record) });
-  const { observed } = await readCluster(ctx);
-  const start: StageValues = observed ?? stages[from - 1]!.values;
-  if (observed && identifyPosition(stages, observed, from).kind === 'unknown') {
-    const changed = diffValues(stages[from - 1]!.values, observed).map((d) => `${d.field} ${d.actual} (stage ${from} has ${d.expected})`);
+  const decision = decideRollback(stages, stored.record, await readCluster(ctx));
+  if (decision.changedByHand) {
+    const changed = decision.changedByHand.map((d) => `${d.field} ${d.actual} (stage ${from} has ${d.expected})`);
     ctx.reporter.warn(`the cluster matches no step of the rollout, so it was changed outside helm-canary: rollback takes these fields back: ${changed.join('; ')}`);
   }
-  // Every deployment may have had traffic moments ago when a command was interrupted.
-  const recentlyRouted = current.record.recentlyRouted ?? [...ROLES];
-  const applies = planTransition(start, stable, { recentlyRouted });
-  const holder = { stored: current };
-  await runApplies(ctx, holder, applies, { title: 'rollback', file: 'rollback' }, start, { takeOwnership: true });
-  current = holder.stored;
-  if (!ctx.dryRun) {
-    const problems = await waitForState(ctx, stable, ROLES, readinessTimeoutMs(ctx));
-    if (problems.length) {
-      const image = `${stable.production.repository}:${stable.production.tag}`;
-      throw new StageFailedError(`rollback applied, but the stable version ${image} is not ready: the stable image itself may be broken`, problems);
-    }
+  const holder = { stored: await saveRecord(ctx, stored, { phase: 'rolling-back', ...takeOver(ctx, stored.record) }) };
+  const applies = plannedApplies(specFor(ctx, stored.record), ROLLBACK_TITLE, decision.steps, (apply) => ({ rollbackFrom: from, apply }));
+  await runApplies(ctx, holder, applies, decision.from, { takeOwnership: true });
+  const problems = await waitForState(ctx, stable, ROLES, readinessTimeoutMs(ctx));
+  if (problems.length) {
+    const image = `${stable.production.repository}:${stable.production.tag}`;
+    throw new StageFailedError(`rollback applied, but the stable version ${image} is not ready: the stable image itself may be broken`, problems);
   }
-  current = await saveRecord(ctx, current, { stage: 1, target: undefined, phase: 'rolled-back', lastError: undefined }, { action: 'rollback', from, to: 1, result: 'ok' });
-  ctx.reporter.info(ctx.dryRun
-    ? `[dry run] would roll back: ${ctx.spec.release} would run ${current.record.stableTag} with all traffic on production`
-    : `rolled back: ${ctx.spec.release} runs ${current.record.stableTag} with all traffic on production`);
+  const current = await saveRecord(ctx, holder.stored, { stage: 1, target: undefined, phase: 'rolled-back', lastError: undefined }, { action: 'rollback', from, to: 1, result: 'ok' });
+  ctx.reporter.outcome({ kind: 'rolled-back', release: ctx.spec.release, tag: current.record.stableTag });
   return current;
 }

@@ -1,7 +1,8 @@
 // start: records a rollout (stable tag read from the deployed release) and applies stage 2.
 import { diffValues, readChartValues, stableValues, stageCount } from '../engine/index.js';
 import { BadRequestError, BlockedError } from './rollout-errors.js';
-import { readObserved, waitForState } from './apply-values.js';
+import { readCluster } from './cluster-view.js';
+import { waitForState } from './wait-for-pods.js';
 import { stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { promoteLocked, type PromoteResult } from './promote.js';
@@ -60,7 +61,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
     if (stableTag === options.newTag) throw new BadRequestError(`the new tag ${options.newTag} is already the stable tag of ${release}`);
     await ensureNotPending(ctx, options.recover ?? false);
     const stable = stableValues({ repository: ctx.spec.repository, stableTag, newTag: options.newTag, replicas: ctx.spec.replicas });
-    const observed = await readObserved(ctx);
+    const observed = (await readCluster(ctx)).values;
     // A rollout the cluster shows, record or not, is rolled back first: --force does not cover it.
     await refuseUnrecordedRollout(ctx, observed, 'a new one cannot start');
     const diffs = observed ? diffValues(stable, observed) : [];
@@ -70,17 +71,15 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
         'bring it to stable with: helm-canary deploy --tag ' + stableTag,
       ]);
     }
-    if (!ctx.dryRun) {
-      // A rollout starts from a healthy stable version, --force or not: its record would claim a
-      // stage 1 that is not there, and rollback would have nothing ready to return to.
-      // Readiness of production as it runs (with --force its values may differ from stable's).
-      const problems = await waitForState(ctx, observed, ['production'], ctx.verifyTimeoutMs);
-      if (problems.length) {
-        throw new BlockedError(`release ${release} is not ready at its stable version ${stableTag}, so a rollout cannot start from it`, [
-          ...problems,
-          'ship a fix as a plain update with: helm-canary deploy --tag TAG, then start the rollout',
-        ]);
-      }
+    // A rollout starts from a healthy stable version, --force or not: its record would claim a
+    // stage 1 that is not there, and rollback would have nothing ready to return to.
+    // Readiness of production as it runs (with --force its values may differ from stable's).
+    const problems = await waitForState(ctx, observed, ['production'], ctx.verifyTimeoutMs);
+    if (problems.length) {
+      throw new BlockedError(`release ${release} is not ready at its stable version ${stableTag}, so a rollout cannot start from it`, [
+        ...problems,
+        'ship a fix as a plain update with: helm-canary deploy --tag TAG, then start the rollout',
+      ]);
     }
     const record = { ...newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan), objects: await ctx.objects() };
     const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });

@@ -2,7 +2,7 @@
 // (canary weight or pods, or production on another tag than the last stable revision) whether or
 // not its record survives. The stable tag survives the record too, in the values helm keeps with
 // every revision: the newest revision with all traffic on production and no canary pods.
-import { readChartValues, type StageValues } from '../engine/index.js';
+import { parseRolloutDescription, readChartValues, type StageValues } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
 import type { RunnerContext } from './context.js';
 import { wasDeployed, type HelmRevisionValues } from './ports.js';
@@ -27,17 +27,6 @@ export interface UnrecordedRollout {
 /** atRest is true for values with all traffic on production and no canary pods. */
 export function atRest(values: StageValues): boolean {
   return values.production.weight === 100 && values.canary.weight === 0 && values.canary.replicas === 0;
-}
-
-/** rolloutDescription is what helm keeps with each revision a rollout's apply makes (`helm history` shows it). */
-export function rolloutDescription(tags: { stableTag: string; newTag: string }, step: string): string {
-  return `helm-canary ${tags.stableTag} -> ${tags.newTag}: ${step}`;
-}
-
-/** parseRolloutDescription reads the tags back from a rolloutDescription, if it is one. */
-export function parseRolloutDescription(description: string | undefined): { stableTag: string; newTag: string } | undefined {
-  const m = /^helm-canary (\S+) -> (\S+): /.exec(description ?? '');
-  return m ? { stableTag: m[1]!, newTag: m[2]! } : undefined;
 }
 
 /**

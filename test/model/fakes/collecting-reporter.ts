@@ -1,5 +1,5 @@
 // The Reporter port that keeps every line, so a failing sequence's trace shows what the runner said.
-import type { Reporter } from '../../../src/rollout/ports.js';
+import type { Outcome, Reporter } from '../../../src/rollout/ports.js';
 
 /** CollectingReporter records progress lines instead of printing them. */
 export class CollectingReporter implements Reporter {
@@ -7,6 +7,10 @@ export class CollectingReporter implements Reporter {
 
   info(message: string): void {
     this.lines.push(`info: ${message}`);
+  }
+
+  outcome(outcome: Outcome): void {
+    this.lines.push(`outcome: ${JSON.stringify(outcome)}`);
   }
 
   warn(message: string): void {

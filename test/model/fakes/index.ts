@@ -3,6 +3,7 @@
 import { DEFAULT_VALUE_PATHS, type Plan } from '../../../src/engine/index.js';
 import { discoverReleaseObjects } from '../../../src/kube/release-objects.js';
 import type { RunnerContext } from '../../../src/rollout/context.js';
+import { dryRunAdapters } from '../../../src/dry-run/dry-run-adapters.js';
 import type { ReleaseObjects } from '../../../src/rollout/ports.js';
 import { isActive } from '../../../src/rollout/record.js';
 import { CollectingReporter } from './collecting-reporter.js';
@@ -43,6 +44,9 @@ export function runnerContext(world: World, options: { plan: Plan; holder: strin
   const { release, namespace, repository, replicas, helmTimeoutMs } = world.config;
   const records = world.records;
   let objects: ReleaseObjects | undefined;
+  const real = { helm: world.helm, records, lock: world.lock, reader: new FakeClusterReader(world), values: world.valuesFiles, clock: new FakeClock(world) };
+  // A dry run gets the adapters the CLI's wiring picks for --dry-run.
+  const ports = options.dryRun ? dryRunAdapters(real, DEFAULT_VALUE_PATHS, options.reporter).ports : real;
   return {
     spec: {
       release,
@@ -55,18 +59,12 @@ export function runnerContext(world: World, options: { plan: Plan; holder: strin
       helm: { timeout: `${helmTimeoutMs / 1000}s`, createNamespace: false, extraArgs: [] },
     },
     plan: options.plan,
-    helm: world.helm,
-    records,
-    lock: world.lock,
-    reader: new FakeClusterReader(world),
-    values: world.valuesFiles,
-    clock: new FakeClock(world),
+    ...ports,
     reporter: options.reporter,
     actor: 'model@ci',
     holder: options.holder,
     lockTtlSeconds: world.config.lockTtlSeconds,
     verifyTimeoutMs: RUNNER_TIMINGS.verifyTimeoutMs,
-    dryRun: options.dryRun,
     objects: async () => {
       if (objects) return objects;
       const stored = await records.read(namespace, release);

@@ -7,21 +7,22 @@ import { toCliError } from '../../to-cli-error.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { readStatus } from '../../../rollout/status.js';
 import type { RunnerContext } from '../../../rollout/context.js';
-import type { PlannedApply } from '../../../rollout/ports.js';
+import type { DryRun } from '../../../dry-run/dry-run-adapters.js';
 
 /** OutputFlags choose text or JSON on stdout. */
 export interface OutputFlags {
   output?: 'text' | 'json';
 }
 
-// A dry run's applies, collected as the runner reports them, for `--dry-run -o json`.
-const plannedByContext = new WeakMap<RunnerContext, PlannedApply[]>();
+// A dry run's adapters, with the applies they recorded, for `--dry-run -o json`.
+const dryRuns = new WeakMap<RunnerContext, DryRun>();
 
 /** printStatus prints the release's status after a command, or what a dry run would have applied. */
 export async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void> {
-  if (ctx.dryRun) {
+  const dryRun = dryRuns.get(ctx);
+  if (dryRun) {
     // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
-    const wouldApply = plannedByContext.get(ctx) ?? [];
+    const { wouldApply } = dryRun;
     if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
     else if (wouldApply.length === 0) process.stdout.write('[dry run] nothing would be applied\n');
     return;
@@ -34,12 +35,8 @@ export async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promi
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */
 export async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
   try {
-    const { ctx, newTag } = await buildClusterContext(flags, use);
-    if (ctx.dryRun) {
-      const planned: PlannedApply[] = [];
-      plannedByContext.set(ctx, planned);
-      ctx.reporter.planned = (apply) => planned.push(apply);
-    }
+    const { ctx, newTag, dryRun } = await buildClusterContext(flags, use);
+    if (dryRun) dryRuns.set(ctx, dryRun);
     await work(ctx, newTag);
   } catch (err) {
     throw toCliError(err);
