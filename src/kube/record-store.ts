@@ -4,30 +4,56 @@
 // replace based on a stale one, which is how two writers find out about each other.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { RecordStore, RolloutRecord, StoredRecord } from '../rollout/ports.js';
+import { RECORD_SCHEMA_VERSION } from '../record/record.js';
+import { readStoredRecord, storedRecordDocument } from '../record/record-schema.js';
 import type { KubeConnection } from './kube-context.js';
 import { ConflictError, InvalidRecordError, NotFoundError, isConflict, isNotFound } from './kube-errors.js';
-import { MANAGED_BY, MANAGED_BY_LABEL, stateLabels, stateObjectName } from './object-names.js';
+import { MANAGED_BY, MANAGED_BY_LABEL, RELEASE_LABEL, stateLabels, stateObjectName } from './object-names.js';
 
 /** RECORD_KEY is the ConfigMap data key holding the record as JSON. */
 export const RECORD_KEY = 'record.json';
 
-/** parseRecord decodes a record ConfigMap; throws InvalidRecordError when it is not one. */
-export function parseRecord(cm: V1ConfigMap): RolloutRecord {
-  const where = `ConfigMap ${cm.metadata?.namespace}/${cm.metadata?.name}`;
-  const text = cm.data?.[RECORD_KEY];
-  if (text === undefined) throw new InvalidRecordError(`${where} has no ${RECORD_KEY}`);
+/**
+ * recordReadError is the error for a stored record this build cannot use: it names the ConfigMap,
+ * what is wrong (by field path) and the ways out. Deleting the record is safe: rollback rebuilds
+ * it from the cluster and the values helm keeps with each revision.
+ */
+export function recordReadError(namespace: string, release: string, wrong: { problems: string[]; newerVersion?: number }): InvalidRecordError {
+  const name = stateObjectName(release);
+  const where = `ConfigMap ${namespace}/${name}`;
+  if (wrong.newerVersion !== undefined) {
+    return new InvalidRecordError(`the rollout record of ${release} (${where}) was written by a newer helm-canary (record schema ${wrong.newerVersion}; this one reads up to ${RECORD_SCHEMA_VERSION}): upgrade helm-canary`);
+  }
+  return new InvalidRecordError(`the rollout record of ${release} (${where}) is corrupt or was edited by hand`, [
+    ...wrong.problems,
+    `fix the fields named above in ${RECORD_KEY} with: kubectl edit configmap ${name} -n ${namespace}`,
+    `or delete it (kubectl delete configmap ${name} -n ${namespace}) and run: helm-canary rollback, which rebuilds the record from the cluster and helm's revisions`,
+  ]);
+}
+
+/** decodeRecord reads the record out of its stored text; throws InvalidRecordError when it is not a usable one. */
+export function decodeRecord(namespace: string, release: string, stored: string | undefined): RolloutRecord {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = stored === undefined ? undefined : JSON.parse(stored);
   } catch {
-    throw new InvalidRecordError(`${where}: ${RECORD_KEY} is not valid JSON`);
+    throw recordReadError(namespace, release, { problems: [`${RECORD_KEY}: is not valid JSON`] });
   }
-  const r = value as Partial<RolloutRecord> | null;
-  // A shallow check: enough to refuse something that is not our record at all.
-  if (!r || typeof r !== 'object' || typeof r.release !== 'string' || typeof r.stage !== 'number' || !Array.isArray(r.history)) {
-    throw new InvalidRecordError(`${where}: ${RECORD_KEY} is not a helm-canary rollout record`);
-  }
-  return r as RolloutRecord;
+  if (value === undefined) throw recordReadError(namespace, release, { problems: [`${RECORD_KEY}: is missing`] });
+  const read = readStoredRecord(value);
+  if (!read.ok) throw recordReadError(namespace, release, read);
+  return read.record;
+}
+
+/** encodeRecord is the stored text of a record, in this build's schema version. */
+export function encodeRecord(record: RolloutRecord): string {
+  return JSON.stringify(storedRecordDocument(record), null, 2);
+}
+
+/** parseRecord decodes a record ConfigMap; throws InvalidRecordError when it is not a usable record. */
+export function parseRecord(cm: V1ConfigMap): RolloutRecord {
+  const release = cm.metadata?.labels?.[RELEASE_LABEL] ?? (cm.metadata?.name ?? '').replace(/^helm-canary-/, '');
+  return decodeRecord(cm.metadata?.namespace ?? '', release, cm.data?.[RECORD_KEY]);
 }
 
 /** ConfigMapRecordStore is the RecordStore on ConfigMaps named `helm-canary-<release>`. */
@@ -44,7 +70,7 @@ export class ConfigMapRecordStore implements RecordStore {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-    return { record: parseRecord(cm), version: cm.metadata?.resourceVersion ?? '' };
+    return { record: decodeRecord(namespace, release, cm.data?.[RECORD_KEY]), version: cm.metadata?.resourceVersion ?? '' };
   }
 
   /** write creates (version undefined) or replaces at `version`; ConflictError when someone else wrote first. */
@@ -56,7 +82,7 @@ export class ConfigMapRecordStore implements RecordStore {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name, namespace, labels: stateLabels(release), ...(version !== undefined ? { resourceVersion: version } : {}) },
-      data: { [RECORD_KEY]: JSON.stringify(record, null, 2) },
+      data: { [RECORD_KEY]: encodeRecord(record) },
     };
     try {
       const saved =

@@ -27,7 +27,7 @@ describe('ConfigMapRecordStore', () => {
     const cm = cluster.store.get(KINDS.configMap, 'apps', 'helm-canary-web')!;
     assert.equal(cm.metadata.resourceVersion, v1);
     assert.deepEqual(cm.metadata.labels, { 'app.kubernetes.io/managed-by': 'helm-canary', 'helm-canary/release': 'web' });
-    assert.deepEqual(JSON.parse((cm.data as Record<string, string>)[RECORD_KEY]!), record);
+    assert.deepEqual(JSON.parse((cm.data as Record<string, string>)[RECORD_KEY]!), { schemaVersion: 1, ...record });
 
     const read = await store.read('apps', 'web');
     assert.deepEqual(read, { record, version: v1 });

@@ -1,21 +1,31 @@
 // The RecordStore port in memory, with the ConfigMap's optimistic concurrency: every write names
 // the version it read, and a stale or deleted record makes it fail with the kube adapter's
 // ConflictError, as the API server's 409 does. Faults: a 409 or 500 answer, the record deleted.
+// The record is kept as the text the ConfigMap store writes, and read back through the same
+// decoding and validation, so a record the runner could not read again fails here too.
 import { ConflictError, KubeApiError } from '../../../src/kube/kube-errors.js';
+import { decodeRecord, encodeRecord } from '../../../src/kube/record-store.js';
 import type { RecordStore, RolloutRecord, StoredRecord } from '../../../src/rollout/ports.js';
 import { Killed } from './faults.js';
 import type { World } from './world.js';
 
 /** FakeRecordStore keeps the release's one rollout record with an integer version. */
 export class FakeRecordStore implements RecordStore {
-  private stored: { record: RolloutRecord; version: number } | undefined;
+  private stored: { text: string; version: number } | undefined;
   private lastVersion = 0;
 
   constructor(private readonly world: World) {}
 
   /** current is the stored record, read without a port call (for the model's checks). */
   current(): RolloutRecord | undefined {
-    return this.stored && structuredClone(this.stored.record);
+    if (!this.stored) return undefined;
+    const { schemaVersion: _, ...record } = JSON.parse(this.stored.text) as RolloutRecord & { schemaVersion?: number };
+    return record;
+  }
+
+  /** editByHand replaces the stored text (kubectl edit), valid or not; the version moves as on any write. */
+  editByHand(text: string): void {
+    this.stored = { text, version: ++this.lastVersion };
   }
 
   /** deleteRecord is someone deleting the ConfigMap (kubectl delete, a namespace cleanup). */
@@ -27,7 +37,7 @@ export class FakeRecordStore implements RecordStore {
     this.world.enter('records.read', false);
     this.apiFault('read');
     if (!this.stored || namespace !== this.world.config.namespace || release !== this.world.config.release) return undefined;
-    return { record: structuredClone(this.stored.record), version: String(this.stored.version) };
+    return { record: decodeRecord(namespace, release, this.stored.text), version: String(this.stored.version) };
   }
 
   async write(record: RolloutRecord, version: string | undefined): Promise<string> {
@@ -41,8 +51,8 @@ export class FakeRecordStore implements RecordStore {
     if (version !== undefined && version !== String(this.stored!.version)) {
       throw new ConflictError(`the rollout record of ${namespace}/${release} changed since it was read (another command wrote it); re-read and retry`);
     }
-    const previous = this.stored?.record;
-    this.stored = { record: structuredClone(record), version: ++this.lastVersion };
+    const previous = this.current();
+    this.stored = { text: encodeRecord(record), version: ++this.lastVersion };
     this.world.hooks.recordWritten?.(structuredClone(record), previous && structuredClone(previous));
     if (landKill) {
       this.world.die('records.write (landed)');
@@ -54,7 +64,13 @@ export class FakeRecordStore implements RecordStore {
   async list(namespace: string): Promise<RolloutRecord[]> {
     this.world.enter('records.list', false);
     this.apiFault('list');
-    return this.stored && namespace === this.world.config.namespace ? [structuredClone(this.stored.record)] : [];
+    if (!this.stored || namespace !== this.world.config.namespace) return [];
+    // As the ConfigMap store: a record that does not read is skipped in a listing.
+    try {
+      return [decodeRecord(namespace, this.world.config.release, this.stored.text)];
+    } catch {
+      return [];
+    }
   }
 
   // apiFault answers the command's record-api fault: 409 on its n-th write, 500 on its n-th call.
