@@ -1,7 +1,8 @@
 // The runner's HelmReleases port over a HelmRunner, for one release: helm's "release not found"
 // becomes undefined, and failures that mean "cannot reach" or "stuck" become helm's typed refusals
 // (helm-refusals.ts). Other failures stay HelmErrors (the runner reports them as a failed stage).
-import { wasDeployed, type HelmReleases, type HelmReleaseStatus, type HelmRevisionValues, type UpgradeOptions } from '../rollout/ports.js';
+import { wasDeployed } from '../rollout/helm-revision-status.js';
+import type { HelmReleases, HelmReleaseStatus, HelmRevisionValues, UpgradeOptions } from '../rollout/ports.js';
 import { HelmError } from './helm-error.js';
 import { withRefusalsTyped } from './helm-refusals.js';
 import type { HelmRunner } from './helm-runner.js';

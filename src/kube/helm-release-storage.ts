@@ -4,7 +4,8 @@
 // deployed revision" with one API list instead of a helm process per question. The Secrets also
 // hold each revision's values, which keep the stable tag when the rollout record is lost.
 import type { V1Secret } from '@kubernetes/client-node';
-import { wasDeployed, type HelmReleaseStatus, type HelmRevisionValues } from '../rollout/ports.js';
+import { wasDeployed } from '../rollout/helm-revision-status.js';
+import type { HelmReleaseStatus, HelmRevisionValues } from '../rollout/ports.js';
 import { decodeHelmRelease } from './helm-release-codec.js';
 import type { KubeConnection } from './kube-context.js';
 import { InvalidRecordError } from './kube-errors.js';

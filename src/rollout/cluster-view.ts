@@ -2,7 +2,8 @@
 // to, and whether every pod of those values is ready. This is the engine's Observation.
 import type { Observation, StageValues } from '../engine/index.js';
 import type { RunnerContext } from './context.js';
-import { liveToValues, type LiveState } from './ports.js';
+import { liveToValues } from './live-values.js';
+import type { LiveState } from './ports.js';
 import { verifyLive } from './verify.js';
 
 /** ClusterView is one read of the release. */

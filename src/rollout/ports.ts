@@ -1,6 +1,6 @@
 // The ports the rollout runner drives, named by role. Adapters implement them (src/kube/ with
 // @kubernetes/client-node, src/helm/ with execa); tests may pass fakes. Nothing here does I/O.
-import type { DeploymentRole, StageValues } from '../engine/index.js';
+import type { DeploymentRole } from '../engine/index.js';
 import type { RolloutRecord, StoredRecord } from '../record/record.js';
 
 // The record's types live in its module; re-exported for the ports' users.
@@ -95,26 +95,10 @@ export interface ClusterReader {
   readLive(namespace: string, objects: ReleaseObjects): Promise<LiveState>;
 }
 
-/** liveToValues turns live objects into stage values, or undefined when something is missing. */
-export function liveToValues(live: LiveState, objects: ReleaseObjects): StageValues | undefined {
-  const { production, canary, traffic } = live;
-  if (!production || !canary || !traffic) return undefined;
-  const weight = (role: DeploymentRole) => traffic.weights[objects.subsets[role]] ?? 0;
-  return {
-    production: { repository: production.repository, tag: production.tag, replicas: production.desired, weight: weight('production') },
-    canary: { repository: canary.repository, tag: canary.tag, replicas: canary.desired, weight: weight('canary') },
-  };
-}
-
 /** HelmReleaseStatus is helm's view of a release: its latest revision and that revision's status. */
 export interface HelmReleaseStatus {
   status: string;
   revision: number;
-}
-
-/** wasDeployed is true for a helm revision that reached the cluster: deployed, or superseded since. */
-export function wasDeployed(status: string): boolean {
-  return status === 'deployed' || status === 'superseded';
 }
 
 /** HelmRevisionValues is one stored revision of a release with the values it was given. */

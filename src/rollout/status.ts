@@ -3,7 +3,8 @@
 import { identifyPosition, legalMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
 import { BadRequestError } from './rollout-errors.js';
 import { planOf, type RunnerContext } from './context.js';
-import { liveToValues, type DeploymentState, type HelmReleaseStatus, type LiveState, type LockHolder, type ReleaseObjects, type RolloutPhase, type RolloutRecord } from './ports.js';
+import { liveToValues } from './live-values.js';
+import type { DeploymentState, HelmReleaseStatus, LiveState, LockHolder, ReleaseObjects, RolloutPhase, RolloutRecord } from './ports.js';
 import { isActive } from './record.js';
 import { lastStableRevision, rolloutEvidence, type StableRevision } from './unrecorded.js';
 import { verifyLive } from './verify.js';

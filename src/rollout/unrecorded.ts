@@ -5,7 +5,8 @@
 import { parseRolloutDescription, readChartValues, type StageValues } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
 import type { RunnerContext } from './context.js';
-import { wasDeployed, type HelmRevisionValues } from './ports.js';
+import { wasDeployed } from './helm-revision-status.js';
+import type { HelmRevisionValues } from './ports.js';
 
 /** StableRevision is the stable version as helm's revisions tell it, and the revision that told. */
 export interface StableRevision {

@@ -5,7 +5,8 @@ import { KINDS } from '../../sim/store/resources.js';
 import type { KubeObject } from '../../sim/store/types.js';
 import { KubeClusterReader, deploymentState } from '../../src/kube/cluster-reader.js';
 import { connectKube, type KubeConnection } from '../../src/kube/kube-context.js';
-import { liveToValues, type ReleaseObjects } from '../../src/rollout/ports.js';
+import { liveToValues } from '../../src/rollout/live-values.js';
+import type { ReleaseObjects } from '../../src/rollout/ports.js';
 import { deployment, putObject, replicaSet, startKube } from './fixtures.js';
 
 const objects: ReleaseObjects = {
