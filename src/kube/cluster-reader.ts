@@ -8,7 +8,7 @@ import { currentReplicaSet, replicaSetSelector } from './current-replica-set.js'
 import { parseImage } from './image-ref.js';
 import { subsetNames, subsetWeights } from './istio-traffic.js';
 import type { KubeConnection } from './kube-context.js';
-import { apiStatusOf, classifyKubeError, isNotFound } from './kube-errors.js';
+import { apiStatusOf, classifyKubeError, isNotFound, undefinedWhenNotFound } from './kube-errors.js';
 
 /** ISTIO_GROUP is the API group of VirtualService and DestinationRule. */
 export const ISTIO_GROUP = 'networking.istio.io';
@@ -88,12 +88,7 @@ export class KubeClusterReader implements ClusterReader {
 
   /** readDeployment reads one Deployment, undefined when it does not exist. */
   async readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined> {
-    try {
-      return await this.kube.call(`Deployment ${namespace}/${name}`, () => this.kube.apps.readNamespacedDeployment({ name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return undefinedWhenNotFound(this.kube.call(`Deployment ${namespace}/${name}`, () => this.kube.apps.readNamespacedDeployment({ name, namespace })));
   }
 
   /**

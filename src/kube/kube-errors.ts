@@ -147,6 +147,16 @@ export function isNotFound(err: unknown): boolean {
   return apiStatusOf(err)?.code === 404 || err instanceof NotFoundError;
 }
 
+/** undefinedWhenNotFound is a read's result, or undefined when the object does not exist (404); other failures are thrown. */
+export async function undefinedWhenNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** isConflict is true for an HTTP 409 from the API server (Conflict or AlreadyExists). */
 export function isConflict(err: unknown): boolean {
   return apiStatusOf(err)?.code === 409 || err instanceof ConflictError;

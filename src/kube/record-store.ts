@@ -7,7 +7,7 @@ import type { RecordStore, RolloutRecord, StoredRecord } from '../rollout/ports.
 import { RECORD_SCHEMA_VERSION } from '../record/record.js';
 import { readStoredRecord, storedRecordDocument } from '../record/record-schema.js';
 import type { KubeConnection } from './kube-context.js';
-import { ConflictError, InvalidRecordError, NotFoundError, isConflict, isNotFound } from './kube-errors.js';
+import { ConflictError, InvalidRecordError, NotFoundError, isConflict, isNotFound, undefinedWhenNotFound } from './kube-errors.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, RELEASE_LABEL, stateLabels, stateObjectName } from './object-names.js';
 
 /** RECORD_KEY is the ConfigMap data key holding the record as JSON. */
@@ -63,13 +63,8 @@ export class ConfigMapRecordStore implements RecordStore {
   /** read returns the record and its resourceVersion, or undefined when the ConfigMap does not exist. */
   async read(namespace: string, release: string): Promise<StoredRecord | undefined> {
     const name = stateObjectName(release);
-    let cm: V1ConfigMap;
-    try {
-      cm = await this.kube.call(`ConfigMap ${namespace}/${name}`, () => this.kube.core.readNamespacedConfigMap({ name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    const cm = await undefinedWhenNotFound(this.kube.call(`ConfigMap ${namespace}/${name}`, () => this.kube.core.readNamespacedConfigMap({ name, namespace })));
+    if (!cm) return undefined;
     return { record: decodeRecord(namespace, release, cm.data?.[RECORD_KEY]), version: cm.metadata?.resourceVersion ?? '' };
   }
 

@@ -8,7 +8,7 @@
 import { V1MicroTime, type V1Lease, type V1LeaseSpec } from '@kubernetes/client-node';
 import type { Lock, LockHolder, ReleaseLock } from '../rollout/ports.js';
 import type { KubeConnection } from './kube-context.js';
-import { LockHeldError, isConflict, isNotFound } from './kube-errors.js';
+import { LockHeldError, isConflict, isNotFound, undefinedWhenNotFound } from './kube-errors.js';
 import { stateLabels, stateObjectName } from './object-names.js';
 
 /** NowClock is the part of a clock the lock needs: the time, for expiry checks and timestamps. */
@@ -144,12 +144,7 @@ export class LeaseReleaseLock implements ReleaseLock {
 
   /** readLease reads a Lease, undefined when it does not exist. */
   async readLease(namespace: string, name: string): Promise<V1Lease | undefined> {
-    try {
-      return await this.kube.call(`Lease ${namespace}/${name}`, () => this.kube.coordination.readNamespacedLease({ name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return undefinedWhenNotFound(this.kube.call(`Lease ${namespace}/${name}`, () => this.kube.coordination.readNamespacedLease({ name, namespace })));
   }
 
   // heldError re-reads the Lease after a lost race to name whoever won it.
@@ -272,11 +267,6 @@ export class HeldLease implements Lock {
 
   private async read(): Promise<V1Lease | undefined> {
     const { namespace } = this.opts;
-    try {
-      return await this.kube.call(`Lease ${namespace}/${this.name}`, () => this.kube.coordination.readNamespacedLease({ name: this.name, namespace }));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    return undefinedWhenNotFound(this.kube.call(`Lease ${namespace}/${this.name}`, () => this.kube.coordination.readNamespacedLease({ name: this.name, namespace })));
   }
 }
