@@ -3,6 +3,7 @@
 // zod/mini, not zod's classic API: the same checks, but the bundle keeps only what is used, which
 // takes ~25 ms off every start (plan, lint and the cluster commands all validate a config).
 import * as z from 'zod/mini';
+import { PERCENT } from '../engine/plan-rules.js';
 
 // DNS-1123 label / subdomain rules as Kubernetes applies them; helm adds a 53-character limit
 // on release names because it derives other names from them.
@@ -31,7 +32,7 @@ export const imageTag = z.pipe(
 /** imageRepository validates an image repository such as myacr.azurecr.io/bookinfo/productpage. */
 export const imageRepository = z.string().check(z.regex(IMAGE_REPOSITORY, 'must be an image repository such as registry.example.com/team/app (no tag)'));
 
-const percent = z.string().check(z.regex(/^\d+(\.\d+)?%$/, 'must be a percentage such as "50%"'));
+const percent = z.string().check(z.regex(PERCENT, 'must be a percentage such as "50%"'));
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** planStep is a weight, or a weight with its own canary size. */

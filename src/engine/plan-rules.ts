@@ -49,6 +49,9 @@ export function checkPlan(plan: Plan, replicas: number): PlanProblem[] {
   return problems;
 }
 
+/** PERCENT matches a percentage such as "50%" or "12.5%"; its group 1 is the number. */
+export const PERCENT = /^(\d+(?:\.\d+)?)%$/;
+
 const validWeight = (w: number) => Number.isInteger(w) && w >= 1 && w <= 100;
 
 /**
@@ -57,7 +60,7 @@ const validWeight = (w: number) => Number.isInteger(w) && w >= 1 && w <= 100;
  */
 export function canaryReplicaCount(value: number | string, productionReplicas: number): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 ? value : undefined;
-  const match = /^(\d+(?:\.\d+)?)%$/.exec(value);
+  const match = PERCENT.exec(value);
   if (!match) return undefined;
   const percent = Number(match[1]);
   if (percent <= 0 || percent > 100) return undefined;
