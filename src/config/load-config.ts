@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { checkPlan, DEFAULT_VALUE_PATHS, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
+import { checkPlan, DEFAULT_VALUE_PATHS, ROLES, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
 import { ConfigError } from './config-error.js';
 import { configFile, imageTag, releaseTarget, type ConfigFile } from './schema.js';
 import { formatIssues, invalidInputTitle } from './format-issues.js';
@@ -128,7 +128,7 @@ function toChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef {
  * another (`productionDeployment.image` and `productionDeployment.image.tag`).
  */
 export function checkValuePaths(paths: ValuePaths): string[] {
-  const all = (['production', 'canary'] as const).flatMap((role) =>
+  const all = ROLES.flatMap((role) =>
     (Object.keys(paths[role]) as (keyof ValuePaths['production'])[]).map((field) => ({ at: `valuePaths.${role}.${field}`, path: paths[role][field] })),
   );
   const problems: string[] = [];

@@ -2,7 +2,7 @@
 // (an interrupted promote), a step of a rollback, or nothing the plan knows (drift).
 import { sameValues } from './transition.js';
 import { planRollbackFrom } from './rollback.js';
-import type { Stage, StageValues } from './types.js';
+import { ROLES, type Stage, type StageValues } from './types.js';
 
 /** Position says where observed values sit in a rollout. */
 export type Position =
@@ -45,7 +45,7 @@ export interface FieldDifference {
 /** diffValues lists each field where `actual` differs from `expected`. */
 export function diffValues(expected: StageValues, actual: StageValues): FieldDifference[] {
   const diffs: FieldDifference[] = [];
-  for (const role of ['production', 'canary'] as const) {
+  for (const role of ROLES) {
     for (const field of ['repository', 'tag', 'replicas', 'weight'] as const) {
       if (expected[role][field] !== actual[role][field]) {
         diffs.push({ field: `${role}.${field}`, expected: expected[role][field], actual: actual[role][field] });

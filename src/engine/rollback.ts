@@ -1,7 +1,7 @@
 // Rollback: from any stage (or any observed state) back to the stable values, in an order that
 // never routes traffic to pods that are not ready or are being removed.
 import { planTransition } from './transition.js';
-import type { Apply, DeploymentRole, Stage, StageValues } from './types.js';
+import { ROLES, type Apply, type DeploymentRole, type Stage, type StageValues } from './types.js';
 
 /** planRollbackFrom returns the applies that take stage `number` back to stage 1. */
 export function planRollbackFrom(stages: Stage[], number: number): Apply[] {
@@ -11,6 +11,6 @@ export function planRollbackFrom(stages: Stage[], number: number): Apply[] {
 }
 
 /** planRollbackFromValues is the same for a state that matches no stage (an interrupted apply). */
-export function planRollbackFromValues(observed: StageValues, stable: StageValues, recentlyRouted: DeploymentRole[] = ['production', 'canary']): Apply[] {
+export function planRollbackFromValues(observed: StageValues, stable: StageValues, recentlyRouted: readonly DeploymentRole[] = ROLES): Apply[] {
   return planTransition(observed, stable, { recentlyRouted });
 }
