@@ -10,7 +10,9 @@ import type { Clock, ClusterReader, DeploymentState, HelmReleases, LiveState, Re
 
 /** WouldApply is one helm upgrade a dry run would run, as data (`--dry-run -o json`). */
 export interface WouldApply {
-  /** What helm would keep with the revision (names the stage and step). */
+  /** The step, as progress lines name it: "stage 5 (production updated): production tag 1.0 -> 2.0". */
+  title: string;
+  /** What helm would keep with the revision (names the rollout's tags, the stage and step). */
   description?: string;
   /** helm's argv, the values file named as it would be written. */
   helm: string[];
@@ -76,9 +78,11 @@ export function dryRunAdapters(real: DryRunPorts, valuePaths: ValuePaths, report
     async upgrade(argv) {
       const at = argv.indexOf('--description');
       const file = lastFile && argv.includes(lastFile.name) ? lastFile : undefined;
-      const apply = { description: at >= 0 ? argv[at + 1] : undefined, helm: argv, valuesFile: file?.name ?? '', values: file?.values };
+      const description = at >= 0 ? argv[at + 1] : undefined;
+      const title = (description ?? 'helm upgrade').replace(/^helm-canary (\S+ -> \S+: )?/, '');
+      const apply = { title, description, helm: argv, valuesFile: file?.name ?? '', values: file?.values };
       wouldApply.push(apply);
-      reporter.info(`[dry run] would apply: ${apply.description ?? 'helm upgrade'}\n  helm ${argv.map(shellQuote).join(' ')}\n  ${apply.valuesFile}:\n${indent(stringify(apply.values))}`);
+      reporter.info(`[dry run] would apply ${title}\n  helm ${argv.map(shellQuote).join(' ')}\n  ${apply.valuesFile}:\n${indent(stringify(apply.values))}`);
       const read = file ? readChartValues(file.values, valuePaths) : undefined;
       if (read && 'values' in read) applied = read.values;
     },

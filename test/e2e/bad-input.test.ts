@@ -112,7 +112,7 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     assert.equal(p.exitCode, 0, p.stderr);
     const doc = JSON.parse(p.stdout);
     assert.equal(doc.dryRun, true);
-    assert.deepEqual(doc.wouldApply.map((a: { title: string }) => a.title), ['stage 5 (production updated) (production tag 1.0 -> 2.0)']);
+    assert.deepEqual(doc.wouldApply.map((a: { title: string }) => a.title), ['stage 5 (production updated): production tag 1.0 -> 2.0']);
     assert.deepEqual(doc.wouldApply[0].helm.slice(0, 3), ['upgrade', '--install', 'productpage']);
     assert.equal(doc.wouldApply[0].values.productionDeployment.image.tag, '2.0');
     const r = await env.cli(['rollback', '--dry-run', '-o', 'json']);

@@ -1,5 +1,6 @@
 // The Reporter port that keeps every line, so a failing sequence's trace shows what the runner said.
 import type { Outcome, Reporter } from '../../../src/rollout/ports.js';
+import { outcomeText } from '../../../src/cli/progress.js';
 
 /** CollectingReporter records progress lines instead of printing them. */
 export class CollectingReporter implements Reporter {
@@ -9,8 +10,9 @@ export class CollectingReporter implements Reporter {
     this.lines.push(`info: ${message}`);
   }
 
+  /** The CLI's wording of what a command achieved, as a user reads it. */
   outcome(outcome: Outcome): void {
-    this.lines.push(`outcome: ${JSON.stringify(outcome)}`);
+    this.lines.push(`info: ${outcomeText(outcome, false)}`);
   }
 
   warn(message: string): void {
