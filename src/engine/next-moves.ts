@@ -3,10 +3,11 @@
 // runner executes the decision and restates none of its rules; `plan` prints the same applies.
 import { identifyPosition, diffValues, type FieldDifference } from './identify.js';
 import { promotionPath } from './moves.js';
-import { rollsUnderTraffic } from './stages.js';
+import { planRollbackFromValues } from './rollback.js';
+import { stagesRollUnderTraffic } from './stages.js';
 import { routedAfterSteps, toSteps, type Step } from './steps.js';
 import { planTransition } from './transition.js';
-import { ROLES, type DeploymentRole, type Plan, type Stage, type StageValues } from './types.js';
+import { ROLES, type DeploymentRole, type Stage, type StageValues } from './types.js';
 
 /** RecordedPhase is the rollout record's phase, as far as the engine's decisions go. */
 export type RecordedPhase = 'in-progress' | 'promoting' | 'rolling-back' | 'failed' | 'completed' | 'rolled-back';
@@ -114,7 +115,7 @@ export function noRolloutInProgress(record: RecordedRollout | undefined, request
 }
 
 /** decidePromote decides what a promote does, from the stages, the record (undefined: none) and the cluster. */
-export function decidePromote(stages: Stage[], plan: { steps: readonly { weight: number }[] }, record: RecordedRollout | undefined, seen: Observation, request: PromoteRequest): PromoteDecision {
+export function decidePromote(stages: Stage[], record: RecordedRollout | undefined, seen: Observation, request: PromoteRequest): PromoteDecision {
   const inactive = noRolloutInProgress(record, request);
   if (inactive || !record) return inactive ?? { kind: 'no-rollout' };
   if (record.phase === 'rolling-back') return { kind: 'rollback-interrupted' };
@@ -139,7 +140,7 @@ export function decidePromote(stages: Stage[], plan: { steps: readonly { weight:
   let routed = routedAtTakeover(record, []);
   for (const number of path.stages) {
     const stage = stages[number - 1]!;
-    const steps = toSteps(from, planTransition(from, stage.values, { recentlyRouted: routed, allowRollingUnderTraffic: rollsUnderTraffic(plan) }));
+    const steps = toSteps(from, planTransition(from, stage.values, { recentlyRouted: routed, allowRollingUnderTraffic: stagesRollUnderTraffic(stages) }));
     moves.push({ stage: number, from, steps });
     routed = routedAfterSteps(steps, routed);
     from = stage.values;
@@ -164,6 +165,8 @@ export function decideRollback(stages: Stage[], record: RecordedRollout, seen: P
   const recorded = stages[record.stage - 1]!.values;
   const from = seen.values ?? recorded;
   const changedByHand = seen.values && identifyPosition(stages, seen.values, record.stage).kind === 'unknown' ? diffValues(recorded, seen.values) : undefined;
-  const steps = toSteps(from, planTransition(from, stages[0]!.values, { recentlyRouted: routedAtTakeover(record, [...ROLES]) }));
+  // A plan whose last step stays below 100 % updates production under traffic, so from its later
+  // stages both Deployments carry traffic and must change pods: they roll back the same way.
+  const steps = toSteps(from, planRollbackFromValues(stages, from, routedAtTakeover(record, [...ROLES])));
   return { from, steps, changedByHand };
 }

@@ -142,7 +142,7 @@ export function planRollout(spec: ReleaseSpec, plan: Plan, fileFor?: (ref: Apply
   const applies = (stage: Stage): PlannedApply[] => {
     if (stage.number === 1) return plannedApplies(spec, stageTitle(stage), toSteps(undefined, stage.applies), (apply) => ({ stage: 1, apply }), fileFor);
     const before = stages[stage.number - 2]!;
-    const decision = decidePromote(stages, plan, recordAt(before), { values: before.values, ready: true }, { to: stage.number });
+    const decision = decidePromote(stages, recordAt(before), { values: before.values, ready: true }, { to: stage.number });
     if (decision.kind !== 'promote') throw new EngineError(`stage ${stage.number}: a promote from stage ${before.number} would not apply it (${decision.kind})`);
     return plannedApplies(spec, stageTitle(stage), decision.moves[0]!.steps, (apply) => ({ stage: stage.number, apply }), fileFor);
   };

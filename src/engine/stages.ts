@@ -119,3 +119,8 @@ export function planStages(spec: Targets, plan: Plan): Stage[] {
 export function rollsUnderTraffic(plan: { steps: readonly { weight: number }[] }): boolean {
   return plan.steps.at(-1)!.weight < 100;
 }
+
+/** stagesRollUnderTraffic is rollsUnderTraffic of the plan the stages were made from: its last canary stage's weight. */
+export function stagesRollUnderTraffic(stages: Stage[]): boolean {
+  return rollsUnderTraffic({ steps: stages.filter((s) => s.kind === 'canary').map((s) => s.values.canary) });
+}

@@ -77,7 +77,7 @@ function driftLines(differences: FieldDifference[]): string[] {
 export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, options: PromoteOptions): Promise<PromoteResult> {
   let stored = initial;
   const stages = stagesOf(ctx, stored.record);
-  const decision = decidePromote(stages, stored.record.plan, stored.record, await readCluster(ctx), options);
+  const decision = decidePromote(stages, stored.record, await readCluster(ctx), options);
   if (decision.kind !== 'promote') return refuse(ctx, decision, stages, stored);
   if (decision.driftIgnored) ctx.reporter.warn(`drift ignored (--force): ${(decision.driftIgnored.length ? driftLines(decision.driftIgnored) : ['the release Deployments or VirtualService could not be read']).join('; ')}`);
   const from = decision.from;
