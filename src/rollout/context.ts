@@ -25,8 +25,36 @@ export interface RunnerContext {
   objects: () => Promise<ReleaseObjects>;
 }
 
+// The narrow sets of ports each piece of the runner takes, so a signature says what a step can
+// touch: status gets read-only ports and cannot write, by type.
+
+/** ReadPorts read the release's live objects. */
+export type ReadPorts = Pick<RunnerContext, 'spec' | 'objects' | 'reader'>;
+
+/** StatusPorts are read-only: the record, helm's revisions and the lease are read, never written. */
+export type StatusPorts = ReadPorts & {
+  records: Pick<RecordStore, 'read'>;
+  helm: Pick<HelmReleases, 'status' | 'revisions'>;
+  lock: Pick<ReleaseLock, 'inspect'>;
+};
+
+/** RecordPorts write the rollout record. */
+export type RecordPorts = Pick<RunnerContext, 'records' | 'clock' | 'actor'>;
+
+/** LeasePorts take and keep the release's lease. */
+export type LeasePorts = Pick<RunnerContext, 'spec' | 'lock' | 'holder' | 'lockTtlSeconds'>;
+
+/** WaitPorts re-read the cluster until pods are ready, saying what they wait for. */
+export type WaitPorts = ReadPorts & Pick<RunnerContext, 'clock' | 'reporter'>;
+
+/** HelmPorts read helm's revisions of the release and clear a pending one. */
+export type HelmPorts = ReadPorts & Pick<RunnerContext, 'helm' | 'reporter'>;
+
+/** ApplyPorts run applies: helm upgrades with generated values files, the waits and the record. */
+export type ApplyPorts = WaitPorts & RecordPorts & Pick<RunnerContext, 'helm' | 'values' | 'verifyTimeoutMs'>;
+
 /** specFor is the engine's ReleaseSpec of a recorded rollout. */
-export function specFor(ctx: RunnerContext, record: RolloutRecord): ReleaseSpec {
+export function specFor(ctx: Pick<RunnerContext, 'spec'>, record: RolloutRecord): ReleaseSpec {
   return { ...ctx.spec, repository: record.repository, replicas: record.replicas, stableTag: record.stableTag, newTag: record.newTag };
 }
 
@@ -41,6 +69,6 @@ export function planOf(record: RolloutRecord): Plan {
 }
 
 /** stagesOf computes the stages of a recorded rollout. */
-export function stagesOf(ctx: RunnerContext, record: RolloutRecord): Stage[] {
+export function stagesOf(ctx: Pick<RunnerContext, 'spec'>, record: RolloutRecord): Stage[] {
   return planStages(specFor(ctx, record), planOf(record));
 }

@@ -13,7 +13,7 @@
 import type { PlannedApply, StageValues } from '../engine/index.js';
 import { HelmBlockedError, HelmUnreachableError } from '../helm/helm-refusals.js';
 import { BlockedError, StageFailedError } from './rollout-errors.js';
-import type { RunnerContext } from './context.js';
+import type { ApplyPorts, RecordPorts, WaitPorts } from './context.js';
 import { ensureLockHeld } from './guard.js';
 import type { RolloutRecord, StoredRecord, UpgradeOptions } from './ports.js';
 import { saveRecord } from './record.js';
@@ -27,7 +27,7 @@ export interface RecordHolder {
   stored: StoredRecord;
 }
 
-async function drain(ctx: RunnerContext, record: RolloutRecord): Promise<void> {
+async function drain(ctx: WaitPorts, record: RolloutRecord): Promise<void> {
   const seconds = record.plan.drainSeconds;
   if (seconds <= 0 || !record.lastWeightChangeAt) return;
   const elapsed = ctx.clock.now().getTime() - Date.parse(record.lastWeightChangeAt);
@@ -41,7 +41,7 @@ async function drain(ctx: RunnerContext, record: RolloutRecord): Promise<void> {
 // Records who counts as recently routed from now: before helm moves weights (a run killed after
 // they reach the cluster must not leave a record saying traffic never moved, or a later removal
 // of these pods would skip its drain) and again once they have moved.
-async function recordRouted(ctx: RunnerContext, holder: RecordHolder | undefined, routed: PlannedApply['routedAfter']): Promise<void> {
+async function recordRouted(ctx: RecordPorts, holder: RecordHolder | undefined, routed: PlannedApply['routedAfter']): Promise<void> {
   if (!holder) return;
   holder.stored = await saveRecord(ctx, holder.stored, { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: routed });
 }
@@ -50,7 +50,7 @@ async function recordRouted(ctx: RunnerContext, holder: RecordHolder | undefined
  * applyOne runs one apply coming from `before` (undefined: a first install). Throws
  * StageFailedError (helm's own message included) when the gate, helm or the wait fails.
  */
-async function applyOne(ctx: RunnerContext, holder: RecordHolder | undefined, apply: PlannedApply, before: StageValues | undefined, options: UpgradeOptions): Promise<void> {
+async function applyOne(ctx: ApplyPorts, holder: RecordHolder | undefined, apply: PlannedApply, before: StageValues | undefined, options: UpgradeOptions): Promise<void> {
   const timeoutMs = readinessTimeoutMs(ctx);
   if (before && apply.gate.length > 0) {
     const problems = await waitForState(ctx, before, apply.gate, timeoutMs);
@@ -82,7 +82,7 @@ async function applyOne(ctx: RunnerContext, holder: RecordHolder | undefined, ap
  * `holder` current when there is a rollout record. Throws StageFailedError when an apply or its
  * verification fails; the record then still describes the last state reached.
  */
-export async function runApplies(ctx: RunnerContext, holder: RecordHolder | undefined, applies: PlannedApply[], from: StageValues | undefined, options: UpgradeOptions = {}): Promise<void> {
+export async function runApplies(ctx: ApplyPorts, holder: RecordHolder | undefined, applies: PlannedApply[], from: StageValues | undefined, options: UpgradeOptions = {}): Promise<void> {
   let before = from;
   for (const apply of applies) {
     if (apply.drainBefore && holder) await drain(ctx, holder.stored.record);

@@ -3,7 +3,7 @@
 import { ROLES, leftUnfinished, readChartValues, sameValues } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
 import { readCluster } from './cluster-view.js';
-import type { RunnerContext } from './context.js';
+import type { HelmPorts, LeasePorts, RunnerContext } from './context.js';
 import type { HelmReleaseStatus, Lock, RolloutRecord } from './ports.js';
 
 /**
@@ -11,7 +11,7 @@ import type { HelmReleaseStatus, Lock, RolloutRecord } from './ports.js';
  * finish (the engine's leftUnfinished): that run may have moved traffic a moment ago without
  * recording it, so every Deployment counts as recently routed and the drain restarts now.
  */
-export function takeOver(ctx: RunnerContext, record: RolloutRecord): Partial<RolloutRecord> {
+export function takeOver(ctx: Pick<RunnerContext, 'clock'>, record: RolloutRecord): Partial<RolloutRecord> {
   if (!leftUnfinished(record.phase)) return {};
   return { lastWeightChangeAt: ctx.clock.now().toISOString(), recentlyRouted: [...ROLES] };
 }
@@ -20,14 +20,14 @@ export function takeOver(ctx: RunnerContext, record: RolloutRecord): Partial<Rol
 export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'];
 
 // The lease each running command holds, so every apply can check it still does.
-const heldLocks = new WeakMap<RunnerContext, Lock>();
+const heldLocks = new WeakMap<object, Lock>();
 
 /**
  * ensureLockHeld stops a command before its next change when its lease was lost (it expired
  * while the process was stalled and another run took it over, or it was deleted): from then on
  * another run may be moving the release.
  */
-export function ensureLockHeld(ctx: RunnerContext): void {
+export function ensureLockHeld(ctx: Pick<RunnerContext, 'spec'>): void {
   const lost = heldLocks.get(ctx)?.lost;
   if (lost) {
     throw new BlockedError(`the lease on ${ctx.spec.release} was lost (${lost}): stopped before the next change, another run may be moving the release`, [
@@ -37,7 +37,7 @@ export function ensureLockHeld(ctx: RunnerContext): void {
 }
 
 /** withLock runs `work` holding the release's lease, and always gives the lease back. */
-export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefined) => Promise<T>): Promise<T> {
+export async function withLock<T>(ctx: LeasePorts, work: (lock: Lock | undefined) => Promise<T>): Promise<T> {
   const lock = await ctx.lock.acquire(ctx.spec.namespace, ctx.spec.release, ctx.holder, ctx.lockTtlSeconds);
   heldLocks.set(ctx, lock);
   // A signal gives the lease back too: the CLI wraps the lock port for that (src/cli/signals.ts).
@@ -54,7 +54,7 @@ export async function withLock<T>(ctx: RunnerContext, work: (lock: Lock | undefi
  * `helm rollback` when `recover` is set. Returns helm's status of the release as it found it
  * (undefined: the release is not installed), so callers need not ask helm again.
  */
-export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Promise<HelmReleaseStatus | undefined> {
+export async function ensureNotPending(ctx: HelmPorts, recover: boolean): Promise<HelmReleaseStatus | undefined> {
   const status = await ctx.helm.status();
   if (!status || !PENDING_STATUSES.includes(status.status)) return status;
   const revision = await ctx.helm.lastDeployedRevision();
@@ -80,7 +80,7 @@ export async function ensureNotPending(ctx: RunnerContext, recover: boolean): Pr
  * revision itself clears the pending state and changes no object, where going back to the last
  * deployed one would restart pods that already run the desired spec.
  */
-async function recoveryRevision(ctx: RunnerContext, pending: number, lastDeployed: number | undefined): Promise<number | undefined> {
+async function recoveryRevision(ctx: HelmPorts, pending: number, lastDeployed: number | undefined): Promise<number | undefined> {
   const revision = (await ctx.helm.revisions()).find((r) => r.revision === pending);
   const read = revision ? readChartValues(revision.values, ctx.spec.valuePaths) : undefined;
   if (!read || !('values' in read)) return lastDeployed;

@@ -1,10 +1,10 @@
 // Reading and writing the rollout record, always conflict-checked against the version read.
 import type { Plan, ReleaseSpec } from '../engine/index.js';
-import type { RunnerContext } from './context.js';
+import type { RecordPorts, RunnerContext } from './context.js';
 import type { HistoryEntry, RolloutRecord, StoredRecord } from './ports.js';
 
 /** saveRecord writes `changes` over the stored record and returns the new stored record. */
-export async function saveRecord(ctx: RunnerContext, stored: { record: RolloutRecord; version: string | undefined }, changes: Partial<RolloutRecord>, entry?: Omit<HistoryEntry, 'at' | 'by'>): Promise<StoredRecord> {
+export async function saveRecord(ctx: RecordPorts, stored: { record: RolloutRecord; version: string | undefined }, changes: Partial<RolloutRecord>, entry?: Omit<HistoryEntry, 'at' | 'by'>): Promise<StoredRecord> {
   const now = ctx.clock.now().toISOString();
   const record: RolloutRecord = { ...stored.record, ...changes };
   if (entry) {
@@ -16,7 +16,7 @@ export async function saveRecord(ctx: RunnerContext, stored: { record: RolloutRe
 }
 
 /** newRecord is the record of a rollout that starts now, at stage 1. */
-export function newRecord(ctx: RunnerContext, spec: Pick<ReleaseSpec, 'release' | 'namespace' | 'repository' | 'replicas'>, stableTag: string, newTag: string, plan: Plan): RolloutRecord {
+export function newRecord(ctx: Pick<RunnerContext, 'clock' | 'actor'>, spec: Pick<ReleaseSpec, 'release' | 'namespace' | 'repository' | 'replicas'>, stableTag: string, newTag: string, plan: Plan): RolloutRecord {
   const now = ctx.clock.now().toISOString();
   return {
     release: spec.release,

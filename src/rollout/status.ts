@@ -2,7 +2,7 @@
 // next legal moves. Reads only; works from any machine with cluster access.
 import { identifyPosition, legalMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
 import { BadRequestError } from './rollout-errors.js';
-import { planOf, type RunnerContext } from './context.js';
+import { planOf, type StatusPorts } from './context.js';
 import { liveToValues } from './live-values.js';
 import type { DeploymentState, HelmReleaseStatus, LiveState, LockHolder, ReleaseObjects, RolloutPhase, RolloutRecord } from './ports.js';
 import { isActive } from './record.js';
@@ -69,7 +69,7 @@ export interface StatusInputs {
 }
 
 /** readStatus gathers the status of the configured release. */
-export async function readStatus(ctx: RunnerContext): Promise<ReleaseStatus> {
+export async function readStatus(ctx: StatusPorts): Promise<ReleaseStatus> {
   const { release, namespace } = ctx.spec;
   const [stored, helmStatus, lock] = await Promise.all([
     ctx.records.read(namespace, release),

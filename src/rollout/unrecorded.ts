@@ -4,7 +4,7 @@
 // every revision: the newest revision with all traffic on production and no canary pods.
 import { parseRolloutDescription, readChartValues, type StageValues } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
-import type { RunnerContext } from './context.js';
+import type { RunnerContext, StatusPorts } from './context.js';
 import { wasDeployed } from './helm-revision-status.js';
 import type { HelmRevisionValues } from './ports.js';
 
@@ -62,7 +62,7 @@ export function rolloutEvidence(observed: StageValues, stable: StableRevision | 
 }
 
 /** findUnrecordedRollout reads helm's revisions and tells whether `observed` is a rollout in progress. */
-export async function findUnrecordedRollout(ctx: RunnerContext, observed: StageValues | undefined): Promise<UnrecordedRollout | undefined> {
+export async function findUnrecordedRollout(ctx: Pick<StatusPorts, 'helm' | 'spec'>, observed: StageValues | undefined): Promise<UnrecordedRollout | undefined> {
   if (!observed) return undefined;
   const stable = lastStableRevision(await ctx.helm.revisions(), ctx.spec.valuePaths);
   const evidence = rolloutEvidence(observed, stable);
@@ -73,7 +73,7 @@ export async function findUnrecordedRollout(ctx: RunnerContext, observed: StageV
  * refuseUnrecordedRollout stops `command` (deploy, start) while the cluster shows a rollout no
  * record describes: one upgrade to stable would remove pods that carry traffic.
  */
-export async function refuseUnrecordedRollout(ctx: RunnerContext, observed: StageValues | undefined, refused: string): Promise<void> {
+export async function refuseUnrecordedRollout(ctx: Pick<StatusPorts, 'helm' | 'spec'>, observed: StageValues | undefined, refused: string): Promise<void> {
   const found = await findUnrecordedRollout(ctx, observed);
   if (!found) return;
   throw new BlockedError(`the cluster shows a rollout of ${ctx.spec.release} in progress (${found.evidence}), though no record describes it: ${refused}`, [

@@ -1,7 +1,7 @@
 // Waiting on the cluster instead of helm: re-read the release until it runs what was asked, with
 // ready pods on the Deployments in question, and say what is still missing while waiting.
 import type { DeploymentRole, StageValues } from '../engine/index.js';
-import type { RunnerContext } from './context.js';
+import type { RunnerContext, WaitPorts } from './context.js';
 import { durationMs } from './duration.js';
 import { verifyLive } from './verify.js';
 
@@ -19,7 +19,7 @@ export function readinessTimeoutMs(ctx: Pick<RunnerContext, 'spec'>): number {
  * waitForState re-reads the cluster until it matches `expected` (pods ready on the `readiness`
  * Deployments only) or `timeoutMs` passes; returns what still differs, empty when it matches.
  */
-export async function waitForState(ctx: RunnerContext, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number): Promise<string[]> {
+export async function waitForState(ctx: WaitPorts, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number): Promise<string[]> {
   const objects = await ctx.objects();
   const started = ctx.clock.now().getTime();
   const deadline = started + timeoutMs;

@@ -2,10 +2,10 @@
 // record store, lock, clock, values files and reporter that all share the same fake time.
 import { DEFAULT_VALUE_PATHS, type Plan } from '../../../src/engine/index.js';
 import { discoverReleaseObjects } from '../../../src/kube/release-objects.js';
+import { releaseObjectsResolver } from '../../../src/rollout/release-objects.js';
 import type { RunnerContext } from '../../../src/rollout/context.js';
 import { dryRunAdapters } from '../../../src/dry-run/dry-run-adapters.js';
 import type { ReleaseObjects } from '../../../src/rollout/ports.js';
-import { isActive } from '../../../src/rollout/record.js';
 import { CollectingReporter } from './collecting-reporter.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeCluster } from './fake-cluster.js';
@@ -43,7 +43,6 @@ export const RUNNER_TIMINGS = { lockTtlSeconds: 60, verifyTimeoutMs: 20_000 };
 export function runnerContext(world: World, options: { plan: Plan; holder: string; dryRun: boolean; reporter: CollectingReporter }): RunnerContext {
   const { release, namespace, repository, replicas, helmTimeoutMs } = world.config;
   const records = world.records;
-  let objects: ReleaseObjects | undefined;
   const real = { helm: world.helm, records, lock: world.lock, reader: new FakeClusterReader(world), values: world.valuesFiles, clock: new FakeClock(world) };
   // A dry run gets the adapters the CLI's wiring picks for --dry-run.
   const ports = options.dryRun ? dryRunAdapters(real, DEFAULT_VALUE_PATHS, options.reporter).ports : real;
@@ -65,13 +64,7 @@ export function runnerContext(world: World, options: { plan: Plan; holder: strin
     holder: options.holder,
     lockTtlSeconds: world.config.lockTtlSeconds,
     verifyTimeoutMs: RUNNER_TIMINGS.verifyTimeoutMs,
-    objects: async () => {
-      if (objects) return objects;
-      const stored = await records.read(namespace, release);
-      if (stored && isActive(stored.record) && stored.record.objects) return (objects = stored.record.objects);
-      const manifest = await world.helm.manifest();
-      // The manifest never changes in the model: parse it once (YAML parsing would be most of a run's time).
-      return (objects = discovered.get(manifest) ?? discovered.set(manifest, discoverReleaseObjects(manifest, release)).get(manifest)!);
-    },
+    // The manifest never changes in the model: parse it once (YAML parsing would be most of a run's time).
+    objects: releaseObjectsResolver({ namespace, release }, records, world.helm, (manifest) => discovered.get(manifest) ?? discovered.set(manifest, discoverReleaseObjects(manifest, release)).get(manifest)!),
   };
 }
