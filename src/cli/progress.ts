@@ -4,6 +4,7 @@
 // stderr, so stdout stays clean for --output json.
 import type { Outcome, Reporter } from '../rollout/ports.js';
 import { detectCi, groupEnd, groupStart, warningAnnotation } from '../ci/index.js';
+import type { Writer } from './cli-deps.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -29,8 +30,15 @@ export function outcomeText(outcome: Outcome, dryRun: boolean): string {
   }
 }
 
+/** ReporterOptions: whether outcomes are a dry run's, and the clock elapsed times are read from (tests fix it). */
+export interface ReporterOptions {
+  dryRun?: boolean;
+  now?: () => number;
+}
+
 /** createReporter picks the terminal, the CI or the plain form for `stream`. */
-export function createReporter(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env, options: { dryRun?: boolean } = {}): Reporter {
+export function createReporter(stream: Writer = process.stderr, env: NodeJS.ProcessEnv = process.env, options: ReporterOptions = {}): Reporter {
+  const now = options.now ?? Date.now;
   const ci = detectCi(env);
   const interactive = Boolean(stream.isTTY) && !env.CI && !ci;
   const write = (line: string) => stream.write(`${line}\n`);
@@ -41,12 +49,12 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, env:
     outcome: (outcome) => write(outcomeText(outcome, options.dryRun ?? false)),
     warn: (message) => write(ci ? warningAnnotation(ci, message) : `warning: ${message}`),
     task(label) {
-      const started = Date.now();
+      const started = now();
       let timer: NodeJS.Timeout | undefined;
       const grouped = ci !== undefined && openGroups === 0;
       if (interactive) {
         let frame = 0;
-        const draw = () => stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds(Date.now() - started)}`);
+        const draw = () => stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label} ${seconds(now() - started)}`);
         draw();
         timer = setInterval(draw, 100);
         timer.unref();
@@ -61,7 +69,7 @@ export function createReporter(stream: NodeJS.WriteStream = process.stderr, env:
         if (ended) return;
         ended = true;
         if (timer) clearInterval(timer);
-        const text = `${mark} ${label} (${seconds(Date.now() - started)})${message ? `: ${message}` : ''}`;
+        const text = `${mark} ${label} (${seconds(now() - started)})${message ? `: ${message}` : ''}`;
         if (interactive) stream.write(`\r\x1b[2K${text}\n`);
         else if (grouped) {
           // The result goes after the group, so it shows while the group is collapsed.

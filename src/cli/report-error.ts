@@ -4,6 +4,7 @@ import { CommanderError, type Command } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { toCliError } from './to-cli-error.js';
 import { detectCi, errorAnnotation } from '../ci/index.js';
+import type { Writer } from './cli-deps.js';
 
 /**
  * jsonOutputRequested says whether the command line asked for `--output json`, as commander parsed
@@ -15,26 +16,27 @@ export function jsonOutputRequested(cmd: Command): boolean {
 }
 
 /** reportError prints `err` for people (stderr) and, in JSON mode, for machines (stdout). */
-export function reportError(thrown: unknown, json: boolean, env: NodeJS.ProcessEnv = process.env): number {
+export function reportError(thrown: unknown, json: boolean, env: NodeJS.ProcessEnv = process.env, out: { stdout: Writer; stderr: Writer } = process): number {
+  const { stdout, stderr } = out;
   const err = toCliError(thrown);
   if (err instanceof CommanderError) {
     // --help and --version end through here too, with exit code 0. Commander has already
     // printed a usage error on stderr; JSON mode gets it on stdout as well.
     if (err.exitCode === 0) return EXIT.ok;
-    if (json) process.stdout.write(`${JSON.stringify({ error: { message: err.message.replace(/^error: /, ''), details: [], exitCode: EXIT.badInput } })}\n`);
+    if (json) stdout.write(`${JSON.stringify({ error: { message: err.message.replace(/^error: /, ''), details: [], exitCode: EXIT.badInput } })}\n`);
     return EXIT.badInput;
   }
   const ci = detectCi(env);
   if (err instanceof CliError) {
     const details = err.details;
-    process.stderr.write(`error: ${err.message}\n${details.map((d) => `  ${d.replace(/\n/g, '\n    ')}\n`).join('')}`);
-    if (ci) process.stderr.write(`${errorAnnotation(ci, [err.message, ...details].join('\n'), `helm-canary (exit ${err.exitCode})`)}\n`);
-    if (json) process.stdout.write(`${JSON.stringify({ error: { message: err.message, details, exitCode: err.exitCode } })}\n`);
+    stderr.write(`error: ${err.message}\n${details.map((d) => `  ${d.replace(/\n/g, '\n    ')}\n`).join('')}`);
+    if (ci) stderr.write(`${errorAnnotation(ci, [err.message, ...details].join('\n'), `helm-canary (exit ${err.exitCode})`)}\n`);
+    if (json) stdout.write(`${JSON.stringify({ error: { message: err.message, details, exitCode: err.exitCode } })}\n`);
     return err.exitCode;
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`internal error (this is a bug in helm-canary, please report it):\n${detail}\n`);
-  if (ci) process.stderr.write(`${errorAnnotation(ci, `internal error: ${err instanceof Error ? err.message : String(err)}`)}\n`);
+  stderr.write(`internal error (this is a bug in helm-canary, please report it):\n${detail}\n`);
+  if (ci) stderr.write(`${errorAnnotation(ci, `internal error: ${err instanceof Error ? err.message : String(err)}`)}\n`);
   return EXIT.internal;
 }
 

@@ -2,6 +2,7 @@
 // command runs, so other commands never load them.
 import { Option, type Command } from 'commander';
 import type { AzurePipelineFlags, GithubPipelineFlags } from './actions/pipeline.js';
+import type { CliDeps } from '../cli-deps.js';
 
 function addCommonOptions(cmd: Command): Command {
   return cmd
@@ -13,17 +14,17 @@ function addCommonOptions(cmd: Command): Command {
 }
 
 /** githubPipelineAction writes the GitHub Actions workflows. */
-export async function githubPipelineAction(flags: GithubPipelineFlags): Promise<void> {
-  await (await import('./actions/pipeline.js')).runGithubPipeline(flags);
+export async function githubPipelineAction(flags: GithubPipelineFlags, deps: CliDeps): Promise<void> {
+  await (await import('./actions/pipeline.js')).runGithubPipeline(flags, deps);
 }
 
 /** azurePipelineAction writes the Azure DevOps pipeline. */
-export async function azurePipelineAction(flags: AzurePipelineFlags): Promise<void> {
-  await (await import('./actions/pipeline.js')).runAzurePipeline(flags);
+export async function azurePipelineAction(flags: AzurePipelineFlags, deps: CliDeps): Promise<void> {
+  await (await import('./actions/pipeline.js')).runAzurePipeline(flags, deps);
 }
 
 /** registerPipeline adds `pipeline github` and `pipeline azure` to the program. */
-export function registerPipeline(program: Command): void {
+export function registerPipeline(program: Command, deps: CliDeps): void {
   const pipeline = program
     .command('pipeline')
     .description('write a release pipeline (GitHub Actions or Azure DevOps) with a job per stage and approvals between them');
@@ -41,7 +42,7 @@ export function registerPipeline(program: Command): void {
         'without, the release workflow goes to stdout.\n\nExample:\n' +
         '  helm-canary pipeline github -f canary.yaml --out .github/workflows/canary-productpage.yml\n',
     )
-    .action(githubPipelineAction);
+    .action((flags: GithubPipelineFlags) => githubPipelineAction(flags, deps));
 
   addCommonOptions(
     pipeline
@@ -53,5 +54,5 @@ export function registerPipeline(program: Command): void {
     .option('--vm-image <image>', 'vmImage of the agent pool', 'ubuntu-latest')
     .option('--notify <users>', 'who ManualValidation@0 notifies (manual-validation variant)')
     .addHelpText('after', '\nExample:\n  helm-canary pipeline azure -f canary.yaml --out azure-pipelines/canary-productpage.yml\n')
-    .action(azurePipelineAction);
+    .action((flags: AzurePipelineFlags) => azurePipelineAction(flags, deps));
 }

@@ -2,6 +2,7 @@
 // the command runs, and never loads the Kubernetes client.
 import { Option, type Command } from 'commander';
 import { addConfigOptions } from '../options.js';
+import type { CliDeps } from '../cli-deps.js';
 
 /** PLAN_OUTPUTS lists the formats of `helm-canary plan --output`. */
 export const PLAN_OUTPUTS = ['table', 'json', 'yaml', 'script'] as const;
@@ -10,13 +11,13 @@ export const PLAN_OUTPUTS = ['table', 'json', 'yaml', 'script'] as const;
 export type PlanOptions = import('../../config/load-config.js').ConfigFlags & { output: (typeof PLAN_OUTPUTS)[number] };
 
 /** planAction prints the plan in the format asked for. */
-export async function planAction(opts: PlanOptions): Promise<void> {
+export async function planAction(opts: PlanOptions, deps: CliDeps): Promise<void> {
   const { buildPlan, renderPlan } = await import('./actions/plan.js');
-  process.stdout.write(`${renderPlan(buildPlan(opts), opts.output)}\n`);
+  deps.stdout.write(`${renderPlan(buildPlan(opts), opts.output)}\n`);
 }
 
 /** registerPlan adds `plan` to the program. */
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, deps: CliDeps): void {
   addConfigOptions(
     program
       .command('plan')
@@ -32,5 +33,5 @@ export function registerPlan(program: Command): void {
         '  helm-canary plan --release productpage --chart ./charts/canary-app --repository acr.io/app \\\n' +
         '      --replicas 2 --stable-tag 83 --new-tag 84 --steps 5,25,50,100 --output script > release.sh\n',
     )
-    .action(planAction);
+    .action((opts: PlanOptions) => planAction(opts, deps));
 }

@@ -1,7 +1,9 @@
 // What every cluster command's action shares: build the context (validating input before
 // anything else), run one rollout operation, and print the release's status afterwards (or, in a
 // dry run, what would have been applied).
-import { buildClusterContext, type ClusterFlags, type ContextUse } from '../../cluster-context.js';
+import type { ClusterFlags, ContextUse } from '../../cluster-context.js';
+import type { CliDeps } from '../../cli-deps.js';
+import { createReporter } from '../../progress.js';
 import { InputError } from '../../errors.js';
 import { toCliError } from '../../to-cli-error.js';
 import { renderStatusText } from '../../render/status-text.js';
@@ -18,24 +20,34 @@ export interface OutputFlags {
 const dryRuns = new WeakMap<RunnerContext, DryRun>();
 
 /** printStatus prints the release's status after a command, or what a dry run would have applied. */
-export async function printStatus(ctx: RunnerContext, flags: OutputFlags): Promise<void> {
+export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: OutputFlags): Promise<void> {
   const dryRun = dryRuns.get(ctx);
   if (dryRun) {
     // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
     const { wouldApply } = dryRun;
-    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
-    else if (wouldApply.length === 0) process.stdout.write('[dry run] nothing would be applied\n');
+    if (flags.output === 'json') deps.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
+    else if (wouldApply.length === 0) deps.stdout.write('[dry run] nothing would be applied\n');
     return;
   }
   const status = await readStatus(ctx);
-  (await import('../../../ci/publish.js')).publishOutputs(status, { json: flags.output === 'json' });
-  process.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
+  const json = flags.output === 'json';
+  // In CI, Azure's log commands go to stdout, or with --output json to stderr.
+  (await import('../../../ci/publish.js')).publishOutputs(status, { env: deps.env, json, log: (line) => (json ? deps.stderr : deps.stdout).write(`${line}\n`) });
+  deps.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
+}
+
+/**
+ * commandReporter is the progress reporter of one command: on deps' stderr, worded as a dry run's
+ * with --dry-run.
+ */
+export function commandReporter(deps: CliDeps, flags: ClusterFlags) {
+  return createReporter(deps.stderr, deps.env, { dryRun: flags.dryRun ?? false, now: deps.now });
 }
 
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */
-export async function withContext(flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
+export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
   try {
-    const { ctx, newTag, dryRun } = await buildClusterContext(flags, use);
+    const { ctx, newTag, dryRun } = await deps.connect(flags, use, commandReporter(deps, flags));
     if (dryRun) dryRuns.set(ctx, dryRun);
     await work(ctx, newTag);
   } catch (err) {

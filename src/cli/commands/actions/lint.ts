@@ -8,6 +8,7 @@ import { ExecaHelmRunner } from '../../../helm/execa-helm-runner.js';
 import { toTemplateArgs } from '../../../helm/template-args.js';
 import { privateValuesFiles } from '../../../io/values-files.js';
 import { InputError, UnreachableError } from '../../errors.js';
+import type { CliDeps } from '../../cli-deps.js';
 
 /** LintFlags are lint's flags. */
 export interface LintFlags extends ConfigFlags {
@@ -18,7 +19,7 @@ export interface LintFlags extends ConfigFlags {
 export const LINT_PLACEHOLDER_TAGS = { stable: 'lint-stable', new: 'lint-new' };
 
 /** runLint prints what it checked; throws InputError listing every problem found. */
-export async function runLint(flags: LintFlags): Promise<void> {
+export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): Promise<void> {
   const config = loadConfig(flags);
   const stableTag = config.stableTag ?? LINT_PLACEHOLDER_TAGS.stable;
   const newTag = config.newTag ?? LINT_PLACEHOLDER_TAGS.new;
@@ -57,7 +58,7 @@ export async function runLint(flags: LintFlags): Promise<void> {
   }
   for (const [stderr, where] of failures) problems.push(`the chart does not render the values of ${where.join('; ')}:\n${stderr}`);
   if (problems.length) throw new InputError(`lint found ${problems.length} problem${problems.length > 1 ? 's' : ''}`, problems);
-  process.stdout.write(
+  deps.stdout.write(
     `ok: config valid; plan ${doc.plan} has ${doc.stages.length} stages; ${applies.size} distinct stage values rendered with helm ${version.raw}` +
       `${config.spec.chart.kind === 'path' ? '; helm lint passed' : ''}\n`,
   );

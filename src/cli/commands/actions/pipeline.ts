@@ -8,6 +8,10 @@ import { azurePipeline } from '../../../pipeline/azure-pipeline.js';
 import { githubWorkflows } from '../../../pipeline/github-workflow.js';
 import { pipelineInput } from '../../../pipeline/pipeline-input.js';
 import { InputError } from '../../errors.js';
+import type { CliDeps } from '../../cli-deps.js';
+
+/** PipelineOutput is where a pipeline goes without --out (stdout) and the notes about files (stderr). */
+type PipelineOutput = Pick<CliDeps, 'stdout' | 'stderr'>;
 
 /** PipelineFlags are the flags both pipeline generators take. */
 export interface PipelineFlags {
@@ -44,10 +48,10 @@ function loadInput(flags: PipelineFlags) {
   return input;
 }
 
-function write(path: string, text: string): void {
+function write(path: string, text: string, out: PipelineOutput): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
-  process.stderr.write(`wrote ${path}\n`);
+  out.stderr.write(`wrote ${path}\n`);
 }
 
 /** rollbackPath names the rollback workflow next to the release workflow: x.yml -> x-rollback.yml. */
@@ -60,7 +64,7 @@ export function rollbackPath(out: string): string {
 export type GithubPipelineFlags = PipelineFlags & { kubeconfigSecret: string; runsOn: string };
 
 /** runGithubPipeline is `helm-canary pipeline github`. */
-export function runGithubPipeline(flags: GithubPipelineFlags): void {
+export function runGithubPipeline(flags: GithubPipelineFlags, out: PipelineOutput): void {
   checkOneLine({ '--environment': flags.environment, '--rollback-environment': flags.rollbackEnvironment, '--tool-version': flags.toolVersion, '--kubeconfig-secret': flags.kubeconfigSecret, '--runs-on': flags.runsOn });
   const input = loadInput(flags);
   const rollbackFile = flags.out ? rollbackPath(flags.out) : undefined;
@@ -72,19 +76,19 @@ export function runGithubPipeline(flags: GithubPipelineFlags): void {
     rollbackFile: rollbackFile ? basename(rollbackFile) : undefined,
   });
   if (!flags.out || !rollbackFile) {
-    process.stdout.write(files.release);
-    process.stderr.write('note: the rollback workflow is written with --out FILE (next to FILE)\n');
+    out.stdout.write(files.release);
+    out.stderr.write('note: the rollback workflow is written with --out FILE (next to FILE)\n');
     return;
   }
-  write(flags.out, files.release);
-  write(rollbackFile, files.rollback);
+  write(flags.out, files.release, out);
+  write(rollbackFile, files.rollback, out);
 }
 
 /** AzurePipelineFlags are `pipeline azure`'s flags. */
 export type AzurePipelineFlags = PipelineFlags & { variant: 'environment' | 'manual-validation'; kubeconfigSecureFile: string; vmImage: string; notify?: string };
 
 /** runAzurePipeline is `helm-canary pipeline azure`. */
-export function runAzurePipeline(flags: AzurePipelineFlags): void {
+export function runAzurePipeline(flags: AzurePipelineFlags, out: PipelineOutput): void {
   checkOneLine({ '--environment': flags.environment, '--rollback-environment': flags.rollbackEnvironment, '--tool-version': flags.toolVersion, '--kubeconfig-secure-file': flags.kubeconfigSecureFile, '--vm-image': flags.vmImage, '--notify': flags.notify });
   const input = loadInput(flags);
   const text = azurePipeline(input, {
@@ -95,6 +99,6 @@ export function runAzurePipeline(flags: AzurePipelineFlags): void {
     vmImage: flags.vmImage,
     notifyUsers: flags.notify,
   });
-  if (flags.out) write(flags.out, text);
-  else process.stdout.write(text);
+  if (flags.out) write(flags.out, text, out);
+  else out.stdout.write(text);
 }

@@ -1,5 +1,6 @@
 // `helm-canary promote [--to STAGE]`: the next stage, or each stage up to --to.
 import type { ClusterFlags } from '../../cluster-context.js';
+import type { CliDeps } from '../../cli-deps.js';
 import { InputError } from '../../errors.js';
 import { promote } from '../../../rollout/promote.js';
 import type { RunnerContext } from '../../../rollout/context.js';
@@ -20,11 +21,11 @@ async function ensureReleaseExists(ctx: RunnerContext): Promise<void> {
 }
 
 /** runPromote is `helm-canary promote [--to STAGE]`. */
-export function runPromote(flags: PromoteFlags): Promise<void> {
+export function runPromote(flags: PromoteFlags, deps: CliDeps): Promise<void> {
   const to = parseStage(flags.to);
-  return withContext(flags, async (ctx) => {
+  return withContext(deps, flags, async (ctx) => {
     await ensureReleaseExists(ctx);
     await promote(ctx, { to, force: flags.force, recover: flags.recover, rollbackOnFailure: flags.rollbackOnFailure });
-    await printStatus(ctx, flags);
+    await printStatus(deps, ctx, flags);
   });
 }

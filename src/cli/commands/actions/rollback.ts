@@ -1,5 +1,6 @@
 // `helm-canary rollback`: back to the stable tag from any stage.
 import type { ClusterFlags } from '../../cluster-context.js';
+import type { CliDeps } from '../../cli-deps.js';
 import { rollback } from '../../../rollout/rollback.js';
 import { printStatus, withContext, type OutputFlags } from './cluster-action.js';
 
@@ -7,11 +8,11 @@ import { printStatus, withContext, type OutputFlags } from './cluster-action.js'
 export type RollbackFlags = ClusterFlags & OutputFlags & { recover?: boolean };
 
 /** runRollback is `helm-canary rollback`. */
-export function runRollback(flags: RollbackFlags): Promise<void> {
-  return withContext(flags, async (ctx) => {
+export function runRollback(flags: RollbackFlags, deps: CliDeps): Promise<void> {
+  return withContext(deps, flags, async (ctx) => {
     const rolled = await rollback(ctx, { recover: flags.recover });
     // A pipeline's rollback job for a release that was never installed: nothing to show either.
     if (rolled === undefined && (await ctx.helm.status()) === undefined) return;
-    await printStatus(ctx, flags);
+    await printStatus(deps, ctx, flags);
   });
 }

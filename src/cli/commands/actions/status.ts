@@ -1,5 +1,6 @@
 // `helm-canary status`: one release's status, or with --all every recorded release of the namespace.
-import { buildReadContext, type ClusterFlags } from '../../cluster-context.js';
+import type { ClusterFlags } from '../../cluster-context.js';
+import type { CliDeps } from '../../cli-deps.js';
 import { toCliError } from '../../to-cli-error.js';
 import { renderStatusTable } from '../../render/status-text.js';
 import { readAllStatuses } from '../../../rollout/status-all.js';
@@ -9,13 +10,13 @@ import { printStatus, withContext, type OutputFlags } from './cluster-action.js'
 export type StatusFlags = ClusterFlags & OutputFlags & { all?: boolean };
 
 /** runStatus is `helm-canary status`, or with --all every recorded release of the namespace. */
-export async function runStatus(flags: StatusFlags): Promise<void> {
+export async function runStatus(flags: StatusFlags, deps: CliDeps): Promise<void> {
   // One release's status needs only its name and namespace, not a complete canary.yaml.
-  if (!flags.all) return withContext(flags, (ctx) => printStatus(ctx, flags), 'status');
+  if (!flags.all) return withContext(deps, flags, (ctx) => printStatus(deps, ctx, flags), 'status');
   try {
-    const { namespace, ...deps } = await buildReadContext(flags);
-    const statuses = await readAllStatuses(deps, namespace);
-    process.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderStatusTable(statuses)}\n`);
+    const { namespace, ...reads } = await deps.connectNamespace(flags);
+    const statuses = await readAllStatuses(reads, namespace);
+    deps.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderStatusTable(statuses)}\n`);
   } catch (err) {
     throw toCliError(err);
   }
