@@ -6,9 +6,9 @@ import { readPlanSource, toPlan } from '../config/load-plan.js';
 import { contextOverride, pluginEnv, resolveNamespace, type PluginEnv } from '../config/resolve-target.js';
 import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
-import { helmReleases } from '../helm/helm-releases.js';
+import { HelmReleasesAdapter } from '../helm/helm-releases.js';
 import { cachedHelmVersion } from '../helm/version-cache.js';
-import { connectKube, createNamespace, loadKubeConfig, namespaceExists, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, usesSecretStorage, type KubeConnection } from '../kube/index.js';
+import { connectKube, createNamespace, loadKubeConfig, namespaceExists, ConfigMapRecordStore, HelmReleaseStorage, KubeClusterReader, LeaseReleaseLock, discoverReleaseObjects, type KubeConnection } from '../kube/index.js';
 import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
@@ -109,17 +109,8 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
     dryRun: flags.dryRun ?? false,
   });
   const { release } = config.spec;
-  const viaHelm = helmReleases(runner, release, namespace, config.spec.helm.timeout);
-  // With helm's default Secret storage, status and history questions are one API read, not a helm process.
-  const storage = usesSecretStorage() ? new HelmReleaseStorage(kube) : undefined;
-  const helm: HelmReleases = storage
-    ? {
-        ...viaHelm,
-        status: () => storage.status(namespace, release),
-        lastDeployedRevision: () => storage.lastDeployedRevision(namespace, release),
-        revisions: () => storage.revisionValues(namespace, release),
-      }
-    : viaHelm;
+  // The adapter reads helm's release Secrets where HELM_DRIVER lets it, and runs helm otherwise.
+  const helm: HelmReleases = new HelmReleasesAdapter({ runner, release, namespace, timeout: config.spec.helm.timeout, storage: new HelmReleaseStorage(kube) });
   let objects: ReleaseObjects | undefined;
   const actor = actorName();
   const { records, reader, lock } = clusterAdapters(kube);

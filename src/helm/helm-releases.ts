@@ -1,11 +1,16 @@
-// The runner's HelmReleases port over a HelmRunner, for one release: helm's "release not found"
-// becomes undefined, and failures that mean "cannot reach" or "stuck" become helm's typed refusals
-// (helm-refusals.ts). Other failures stay HelmErrors (the runner reports them as a failed stage).
+// The runner's HelmReleases port, its one implementation, for one release. Every change goes
+// through the helm CLI; the read-only questions asked on every command (status, last deployed
+// revision, revisions with values) are answered from helm's release Secrets when helm stores
+// releases there and a reader is given, because one API list is much cheaper than helm processes.
+// Through the CLI, helm's "release not found" becomes undefined, and failures that mean "cannot
+// reach" or "stuck" become helm's typed refusals (helm-refusals.ts). Other failures stay HelmErrors
+// (the runner reports them as a failed stage).
 import { wasDeployed } from '../rollout/helm-revision-status.js';
 import type { HelmReleases, HelmReleaseStatus, HelmRevisionValues, UpgradeOptions } from '../rollout/ports.js';
 import { HelmError } from './helm-error.js';
 import { withRefusalsTyped } from './helm-refusals.js';
 import type { HelmRunner } from './helm-runner.js';
+import { usesSecretStorage, type ReleaseStorageReader } from './release-storage.js';
 
 async function orUndefinedWhenMissing<T>(call: Promise<T>): Promise<T | undefined> {
   try {
@@ -16,7 +21,10 @@ async function orUndefinedWhenMissing<T>(call: Promise<T>): Promise<T | undefine
   }
 }
 
-/** MAX_REVISIONS is how many of the newest revisions revisions() reads (`helm upgrade` keeps 10 unless --history-max says otherwise). */
+/**
+ * MAX_REVISIONS is how many of the newest revisions revisions() returns, from either source
+ * (`helm upgrade` keeps 10 unless --history-max says otherwise).
+ */
 export const MAX_REVISIONS = 20;
 
 /** REVISION_READS_IN_PARALLEL bounds the `helm get values` processes revisions() runs at once. */
@@ -71,49 +79,104 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
   return results;
 }
 
-/** helmReleases binds a HelmRunner to one release and namespace. */
-export function helmReleases(runner: HelmRunner, release: string, namespace: string, timeout: string): HelmReleases {
-  return {
-    async upgrade(argv, options = {}) {
-      try {
-        await runner.upgrade(await ownershipArgv(runner, release, namespace, argv, options));
-      } catch (err) {
-        throw withRefusalsTyped(err);
-      }
-    },
-    values: () => orUndefinedWhenMissing(runner.getValues(release, namespace)),
-    async manifest() {
-      try {
-        return await runner.getManifest(release, namespace);
-      } catch (err) {
-        throw withRefusalsTyped(err);
-      }
-    },
-    async status(): Promise<HelmReleaseStatus | undefined> {
-      const s = await orUndefinedWhenMissing(runner.status(release, namespace));
-      return s && { status: s.status, revision: s.revision };
-    },
-    async lastDeployedRevision() {
-      const history = (await orUndefinedWhenMissing(runner.history(release, namespace))) ?? [];
-      const deployed = history.filter((h) => wasDeployed(h.status));
-      return deployed.at(-1)?.revision;
-    },
-    async rollbackTo(revision) {
-      try {
-        await runner.rollback(release, namespace, revision, { timeout });
-      } catch (err) {
-        throw withRefusalsTyped(err);
-      }
-    },
-    async revisions(): Promise<HelmRevisionValues[]> {
-      const history = (await orUndefinedWhenMissing(runner.history(release, namespace))) ?? [];
-      const newest = [...history].sort((a, b) => b.revision - a.revision).slice(0, MAX_REVISIONS);
-      const read = await mapLimit(newest, REVISION_READS_IN_PARALLEL, async (entry): Promise<HelmRevisionValues | undefined> => {
-        // A revision pruned (--history-max) by an upgrade since `helm history` is "not found": skip it.
-        const values = await orUndefinedWhenMissing(runner.getValues(release, namespace, { revision: entry.revision }));
-        return values && { revision: entry.revision, status: entry.status, values, description: entry.description };
-      });
-      return read.filter((r): r is HelmRevisionValues => r !== undefined);
-    },
-  };
+// Failures of a helm call that must succeed, as the runner acts on them (see the file comment).
+async function refusalsTyped<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw withRefusalsTyped(err);
+  }
+}
+
+/** HelmReleasesAdapterOptions name the release and the ways to reach it. */
+export interface HelmReleasesAdapterOptions {
+  /** runner runs the helm CLI: every change, and every question storage cannot answer. */
+  runner: HelmRunner;
+  release: string;
+  namespace: string;
+  /** timeout is helm's --timeout for a rollback (e.g. "5m"). */
+  timeout: string;
+  /** storage reads helm's release Secrets; used only while helm's driver is Secrets (see usesSecretStorage). */
+  storage?: ReleaseStorageReader;
+  /** env is where HELM_DRIVER is read; helm inherits it from us, so the default is process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * HelmReleasesAdapter is the HelmReleases port for one release and namespace. Each question goes
+ * to one source, chosen here and nowhere else:
+ * - upgrade, rollbackTo: the helm CLI always. Helm renders, applies, records the revision and
+ *   marks it pending while it works; nothing else may write its storage.
+ * - values, manifest: the helm CLI always. Asked once per command, for the latest revision only;
+ *   the storage reader lists and decodes every revision and does not read manifests.
+ * - status, lastDeployedRevision: storage when used (one API list, read from the Secrets' labels),
+ *   else `helm status` / `helm history`. Asked by every command, status and guard alike.
+ * - revisions: storage when used (one API list, each revision's values decoded from its Secret),
+ *   else `helm history` then one `helm get values` per revision, a few at a time. Either way at
+ *   most the newest MAX_REVISIONS, newest first, so the answer does not depend on the source.
+ */
+export class HelmReleasesAdapter implements HelmReleases {
+  private readonly runner: HelmRunner;
+  private readonly release: string;
+  private readonly namespace: string;
+  private readonly timeout: string;
+  /** storage is the reader in use: undefined when none was given or helm's driver is not Secrets. */
+  private readonly storage: ReleaseStorageReader | undefined;
+
+  constructor(options: HelmReleasesAdapterOptions) {
+    this.runner = options.runner;
+    this.release = options.release;
+    this.namespace = options.namespace;
+    this.timeout = options.timeout;
+    // With another driver the Secrets do not exist: storage would answer "no release" for a live one.
+    this.storage = usesSecretStorage(options.env) ? options.storage : undefined;
+  }
+
+  async upgrade(argv: string[], options: UpgradeOptions = {}): Promise<void> {
+    try {
+      await this.runner.upgrade(await ownershipArgv(this.runner, this.release, this.namespace, argv, options));
+    } catch (err) {
+      throw withRefusalsTyped(err);
+    }
+  }
+
+  values(): Promise<unknown | undefined> {
+    return orUndefinedWhenMissing(this.runner.getValues(this.release, this.namespace));
+  }
+
+  manifest(): Promise<string> {
+    return refusalsTyped(this.runner.getManifest(this.release, this.namespace));
+  }
+
+  async status(): Promise<HelmReleaseStatus | undefined> {
+    if (this.storage) return this.storage.status(this.namespace, this.release);
+    const s = await orUndefinedWhenMissing(this.runner.status(this.release, this.namespace));
+    return s && { status: s.status, revision: s.revision };
+  }
+
+  async lastDeployedRevision(): Promise<number | undefined> {
+    if (this.storage) return this.storage.lastDeployedRevision(this.namespace, this.release);
+    const history = (await orUndefinedWhenMissing(this.runner.history(this.release, this.namespace))) ?? [];
+    return history.filter((h) => wasDeployed(h.status)).at(-1)?.revision;
+  }
+
+  async rollbackTo(revision: number): Promise<void> {
+    await refusalsTyped(this.runner.rollback(this.release, this.namespace, revision, { timeout: this.timeout }));
+  }
+
+  async revisions(): Promise<HelmRevisionValues[]> {
+    if (this.storage) return (await this.storage.revisionValues(this.namespace, this.release)).slice(0, MAX_REVISIONS);
+    return this.revisionsThroughCli();
+  }
+
+  private async revisionsThroughCli(): Promise<HelmRevisionValues[]> {
+    const history = (await orUndefinedWhenMissing(this.runner.history(this.release, this.namespace))) ?? [];
+    const newest = [...history].sort((a, b) => b.revision - a.revision).slice(0, MAX_REVISIONS);
+    const read = await mapLimit(newest, REVISION_READS_IN_PARALLEL, async (entry): Promise<HelmRevisionValues | undefined> => {
+      // A revision pruned (--history-max) by an upgrade since `helm history` is "not found": skip it.
+      const values = await orUndefinedWhenMissing(this.runner.getValues(this.release, this.namespace, { revision: entry.revision }));
+      return values && { revision: entry.revision, status: entry.status, values, description: entry.description };
+    });
+    return read.filter((r): r is HelmRevisionValues => r !== undefined);
+  }
 }

@@ -4,6 +4,7 @@
 // deployed revision" with one API list instead of a helm process per question. The Secrets also
 // hold each revision's values, which keep the stable tag when the rollout record is lost.
 import type { V1Secret } from '@kubernetes/client-node';
+import type { ReleaseStorageReader } from '../helm/release-storage.js';
 import { wasDeployed } from '../rollout/helm-revision-status.js';
 import type { HelmReleaseStatus, HelmRevisionValues } from '../rollout/ports.js';
 import { decodeHelmRelease } from './helm-release-codec.js';
@@ -16,14 +17,11 @@ export interface HelmRevision {
   status: string;
 }
 
-/** usesSecretStorage is true when helm stores releases in Secrets (HELM_DRIVER unset or secret(s)). */
-export function usesSecretStorage(env: NodeJS.ProcessEnv = process.env): boolean {
-  const driver = (env.HELM_DRIVER ?? '').toLowerCase();
-  return driver === '' || driver === 'secret' || driver === 'secrets';
-}
-
-/** HelmReleaseStorage reads a release's revisions from helm's storage Secrets. */
-export class HelmReleaseStorage {
+/**
+ * HelmReleaseStorage reads a release's revisions from helm's storage Secrets. The helm adapter
+ * (HelmReleasesAdapter) decides when to ask it: only while HELM_DRIVER says Secrets.
+ */
+export class HelmReleaseStorage implements ReleaseStorageReader {
   constructor(private readonly kube: KubeConnection) {}
 
   /** revisions lists the release's revisions, oldest first. */

@@ -1,7 +1,8 @@
 // The HelmReleases adapter with the real helm 3 and helm 4: an upgrade with takeOwnership takes
 // back a field someone changed by hand (helm 4 applies server-side and refuses without
-// --force-conflicts), and revisions() reads each revision's values through the helm CLI, against
-// the simulated cluster and against helm's memory storage driver.
+// --force-conflicts), revisions() reads each revision's values through the helm CLI, against
+// the simulated cluster and against helm's memory storage driver, and helm's release Secrets
+// give the same answers as the helm CLI for one release.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +12,10 @@ import { startCluster, type Cluster } from '../../sim/cluster.js';
 import { KINDS } from '../../sim/store/resources.js';
 import { HelmBlockedError } from '../../src/helm/helm-refusals.js';
 import { ExecaHelmRunner } from '../../src/helm/index.js';
-import { helmReleases } from '../../src/helm/helm-releases.js';
+import { HelmReleasesAdapter } from '../../src/helm/helm-releases.js';
+import { connectKube } from '../../src/kube/kube-context.js';
+import { HelmReleaseStorage } from '../../src/kube/helm-release-storage.js';
+import type { HelmReleases } from '../../src/rollout/ports.js';
 import { HELM_MAJORS, helmBinaries, isolatedHelmEnv, repoRoot, type IsolatedHelm } from './helm-env.js';
 
 const CHART = join(repoRoot, 'charts', 'canary-app');
@@ -38,8 +42,9 @@ for (const major of HELM_MAJORS) {
       await cluster?.stop();
       isolated?.cleanup();
     });
+    // Through the helm CLI only: no storage reader.
     const releasesWith = (helmMajor: 3 | 4, release: string) =>
-      helmReleases(new ExecaHelmRunner({ binary: binaries[helmMajor], env }), release, NAMESPACE, '1m');
+      new HelmReleasesAdapter({ runner: new ExecaHelmRunner({ binary: binaries[helmMajor], env }), release, namespace: NAMESPACE, timeout: '1m' });
 
     const replicas = (release: string) =>
       (cluster.store.get(KINDS.deployment, NAMESPACE, `${release}-production`) as unknown as { spec: { replicas: number } }).spec.replicas;
@@ -102,6 +107,34 @@ for (const major of HELM_MAJORS) {
         { revision: 1, status: 'superseded', values: values('1.0'), description: 'Install complete' },
       ]);
     });
+
+    it('helm\'s release Secrets and the helm CLI give the same answers for one release', async () => {
+      // HELM_DRIVER=secret for helm and the adapter alike, whatever the developer's shell sets.
+      const runner = new ExecaHelmRunner({ binary: binaries[major], env: { ...env, HELM_DRIVER: 'secret' } });
+      const storage = new HelmReleaseStorage(await connectKube({ kubeconfig: cluster.kubeconfigPath }));
+      const options = { runner, release: 'same', namespace: NAMESPACE, timeout: '1m', env: { HELM_DRIVER: 'secret' } };
+      const viaSecrets = new HelmReleasesAdapter({ ...options, storage });
+      const viaCli = new HelmReleasesAdapter(options);
+      const answers = async (releases: HelmReleases) =>
+        ({ status: await releases.status(), lastDeployed: await releases.lastDeployedRevision(), revisions: await releases.revisions() });
+
+      const none = { status: undefined, lastDeployed: undefined, revisions: [] };
+      assert.deepEqual(await answers(viaCli), none);
+      assert.deepEqual(await answers(viaSecrets), none);
+
+      await viaCli.upgrade(upgradeArgv('same', '1.0'));
+      await viaCli.upgrade(upgradeArgv('same', '1.1'));
+      await viaCli.rollbackTo(1);
+      const fromCli = await answers(viaCli);
+      assert.deepEqual(fromCli.status, { status: 'deployed', revision: 3 });
+      assert.equal(fromCli.lastDeployed, 3);
+      assert.deepEqual(fromCli.revisions.map((r) => [r.revision, r.status, r.description]), [
+        [3, 'deployed', 'Rollback to 1'],
+        [2, 'superseded', 'Upgrade complete'],
+        [1, 'superseded', 'Install complete'],
+      ]);
+      assert.deepEqual(await answers(viaSecrets), fromCli);
+    });
   });
 }
 
@@ -128,11 +161,12 @@ describe('revisions() with helm\'s memory storage driver (a non-default driver)'
         binary: (await helmBinaries())[major],
         env: { ...isolated.env, HELM_DRIVER: 'memory', HELM_MEMORY_DRIVER_DATA: data },
       });
-      const revisions = await helmReleases(runner, 'long', NAMESPACE, '1m').revisions();
+      const releases = (release: string) => new HelmReleasesAdapter({ runner, release, namespace: NAMESPACE, timeout: '1m' });
+      const revisions = await releases('long').revisions();
       assert.deepEqual(revisions.map((r) => r.revision), Array.from({ length: 20 }, (_, i) => 23 - i));
       assert.deepEqual(revisions[0], { revision: 23, status: 'deployed', values: { productionDeployment: { image: { tag: '1.23' } } }, description: 'Upgrade complete' });
       assert.deepEqual(revisions.at(-1), { revision: 4, status: 'superseded', values: { productionDeployment: { image: { tag: '1.4' } } }, description: 'Upgrade complete' });
-      assert.deepEqual(await helmReleases(runner, 'nosuch', NAMESPACE, '1m').revisions(), []);
+      assert.deepEqual(await releases('nosuch').revisions(), []);
     });
   }
 });

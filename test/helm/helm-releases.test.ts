@@ -1,12 +1,21 @@
-// The HelmReleases adapter over a fake HelmRunner: which argv an upgrade that must take fields back
-// (a rollback after a kubectl edit) hands to helm 3 and helm 4, and how revisions() reads history
-// and values (newest first, at most 20, a few helm processes at a time, [] for no release).
+// The HelmReleases adapter over a fake HelmRunner and a fake release-storage reader: which argv an
+// upgrade that must take fields back (a rollback after a kubectl edit) hands to helm 3 and helm 4,
+// how revisions() reads history and values (newest first, at most 20, a few helm processes at a
+// time, [] for no release), and which source answers each question (helm's release Secrets only
+// while HELM_DRIVER says Secrets and a reader is given; the helm CLI otherwise, and for every change).
 // helm-releases-cluster.test.ts runs the same against the real helm binaries.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HelmBlockedError, HelmUnreachableError } from '../../src/helm/helm-refusals.js';
 import { HelmError, parseHelmVersion, type GetValuesOptions, type HelmHistoryEntry, type HelmReleaseMetadata, type HelmRunner } from '../../src/helm/index.js';
-import { helmReleases, MAX_REVISIONS, REVISION_READS_IN_PARALLEL } from '../../src/helm/helm-releases.js';
+import { HelmReleasesAdapter, MAX_REVISIONS, REVISION_READS_IN_PARALLEL } from '../../src/helm/helm-releases.js';
+import { usesSecretStorage, type ReleaseStorageReader } from '../../src/helm/release-storage.js';
+import type { HelmRevisionValues } from '../../src/rollout/ports.js';
+
+// The adapter for productpage in shop; no storage reader unless given.
+function adapter(runner: HelmRunner, storage?: ReleaseStorageReader, env: NodeJS.ProcessEnv = {}): HelmReleasesAdapter {
+  return new HelmReleasesAdapter({ runner, release: 'productpage', namespace: 'shop', timeout: '5m', storage, env });
+}
 
 function helmError(stderr: string, command: string[] = ['x']): HelmError {
   return new HelmError({ binary: 'helm', command, exitCode: 1, stderr, timedOut: false });
@@ -58,7 +67,7 @@ function fakeRunner(options: FakeOptions = {}) {
     template: unused,
     lint: unused,
   };
-  return { runner, calls, releases: helmReleases(runner, 'productpage', 'shop', '5m') };
+  return { runner, calls, releases: adapter(runner) };
 }
 
 const ARGV = ['upgrade', '--install', 'productpage', './chart', '--namespace', 'shop', '--values', 'stage.yaml', '--wait'];
@@ -141,7 +150,7 @@ describe('upgrade with takeOwnership (a rollback that must win over a kubectl ed
       ...fakeRunner().runner,
       version: () => Promise.reject(new HelmError({ binary: 'helm', command: ['version'], stderr: '', timedOut: false, spawnCode: 'ENOENT' })),
     };
-    await assert.rejects(helmReleases(missing, 'productpage', 'shop', '5m').upgrade(ARGV, { takeOwnership: true }), HelmUnreachableError);
+    await assert.rejects(adapter(missing).upgrade(ARGV, { takeOwnership: true }), HelmUnreachableError);
     const conflict = helmError(
       'Error: UPGRADE FAILED: conflict occurred while applying object shop/productpage-production apps/v1, Kind=Deployment: Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas',
     );
@@ -203,5 +212,145 @@ describe('revisions() through the helm CLI', () => {
     await assert.rejects(fakeRunner({ history: unreachable }).releases.revisions(), HelmUnreachableError);
     const { releases } = fakeRunner({ history: [entry(1)], values: () => Promise.reject(unreachable) });
     await assert.rejects(releases.revisions(), HelmUnreachableError);
+  });
+});
+
+// One release seen by two sources that disagree on purpose, so an answer tells where it came from:
+// helm (the CLI) says revision 2 is deployed; the Secrets say revision 7 is pending, 6 deployed.
+function twoSources() {
+  const cli: string[] = [];
+  const stored: string[] = [];
+  const runner: HelmRunner = {
+    binary: 'helm',
+    version: async () => parseHelmVersion('v3.17.2')!,
+    async upgrade(argv) {
+      cli.push(argv[0]!);
+      return { stdout: '', stderr: '' };
+    },
+    async status(release, namespace) {
+      cli.push('status');
+      return { name: release, namespace, revision: 2, status: 'deployed', description: '', lastDeployed: '' };
+    },
+    async history() {
+      cli.push('history');
+      return [entry(1), entry(2, 'deployed')];
+    },
+    async getValues(_release, _namespace, options) {
+      cli.push(options?.revision === undefined ? 'get values' : `get values ${options.revision}`);
+      return { from: 'cli', revision: options?.revision };
+    },
+    async getManifest() {
+      cli.push('get manifest');
+      return 'kind: Deployment';
+    },
+    async rollback(_release, _namespace, revision) {
+      cli.push(`rollback ${revision}`);
+    },
+    getMetadata: () => Promise.reject(new Error('not used by this test')),
+    template: () => Promise.reject(new Error('not used by this test')),
+    lint: () => Promise.reject(new Error('not used by this test')),
+  };
+  const storage: ReleaseStorageReader = {
+    async status() {
+      stored.push('status');
+      return { status: 'pending-upgrade', revision: 7 };
+    },
+    async lastDeployedRevision() {
+      stored.push('lastDeployedRevision');
+      return 6;
+    },
+    async revisionValues() {
+      stored.push('revisionValues');
+      return [{ revision: 7, status: 'pending-upgrade', values: { from: 'secrets' }, description: 'Upgrade "productpage" pending' }];
+    },
+  };
+  return { runner, storage, cli, stored };
+}
+
+// The three questions storage can answer, asked once each.
+async function askReads(releases: HelmReleasesAdapter) {
+  return { status: await releases.status(), lastDeployed: await releases.lastDeployedRevision(), revisions: await releases.revisions() };
+}
+
+const FROM_SECRETS = {
+  status: { status: 'pending-upgrade', revision: 7 },
+  lastDeployed: 6,
+  revisions: [{ revision: 7, status: 'pending-upgrade', values: { from: 'secrets' }, description: 'Upgrade "productpage" pending' }],
+};
+const FROM_CLI = {
+  status: { status: 'deployed', revision: 2 },
+  lastDeployed: 2,
+  revisions: [
+    { revision: 2, status: 'deployed', values: { from: 'cli', revision: 2 }, description: '' },
+    { revision: 1, status: 'superseded', values: { from: 'cli', revision: 1 }, description: '' },
+  ],
+};
+
+describe('which source answers status, lastDeployedRevision and revisions', () => {
+  for (const env of [{}, { HELM_DRIVER: 'secret' }, { HELM_DRIVER: 'secrets' }, { HELM_DRIVER: 'Secret' }]) {
+    it(`helm's release Secrets, with a reader and HELM_DRIVER=${env.HELM_DRIVER ?? '(unset)'}: not one helm process`, async () => {
+      const { runner, storage, cli, stored } = twoSources();
+      assert.deepEqual(await askReads(adapter(runner, storage, env)), FROM_SECRETS);
+      assert.deepEqual(stored, ['status', 'lastDeployedRevision', 'revisionValues']);
+      assert.deepEqual(cli, []);
+    });
+  }
+
+  for (const driver of ['configmap', 'configmaps', 'memory', 'sql']) {
+    it(`the helm CLI with HELM_DRIVER=${driver}, though a reader is given: the Secrets do not exist there`, async () => {
+      const { runner, storage, cli, stored } = twoSources();
+      assert.deepEqual(await askReads(adapter(runner, storage, { HELM_DRIVER: driver })), FROM_CLI);
+      assert.deepEqual(stored, []);
+      assert.deepEqual(cli.slice(0, 3), ['status', 'history', 'history']);
+    });
+  }
+
+  it('the helm CLI when no reader is given, whatever the driver', async () => {
+    const { runner, cli } = twoSources();
+    assert.deepEqual(await askReads(adapter(runner, undefined, {})), FROM_CLI);
+    assert.deepEqual(cli.sort(), ['get values 1', 'get values 2', 'history', 'history', 'status']);
+  });
+
+  it('reads HELM_DRIVER from the environment helm inherits when none is given', async () => {
+    const { runner, storage, stored } = twoSources();
+    const saved = process.env.HELM_DRIVER;
+    try {
+      process.env.HELM_DRIVER = 'configmap';
+      const releases = new HelmReleasesAdapter({ runner, release: 'productpage', namespace: 'shop', timeout: '5m', storage });
+      assert.deepEqual(await releases.status(), FROM_CLI.status);
+      assert.deepEqual(stored, []);
+    } finally {
+      if (saved === undefined) delete process.env.HELM_DRIVER;
+      else process.env.HELM_DRIVER = saved;
+    }
+  });
+
+  it('changes, latest values and the manifest always go through helm, even with the Secrets readable', async () => {
+    const { runner, storage, cli, stored } = twoSources();
+    const releases = adapter(runner, storage, {});
+    await releases.upgrade(ARGV);
+    await releases.rollbackTo(6);
+    assert.deepEqual(await releases.values(), { from: 'cli', revision: undefined });
+    assert.equal(await releases.manifest(), 'kind: Deployment');
+    assert.deepEqual(cli, ['upgrade', 'rollback 6', 'get values', 'get manifest']);
+    assert.deepEqual(stored, []);
+  });
+
+  it('revisions from the Secrets keep the CLI\'s limit: the newest 20, newest first', async () => {
+    const { runner } = twoSources();
+    const many: HelmRevisionValues[] = Array.from({ length: 25 }, (_, i) => ({ revision: 25 - i, status: 'superseded', values: {} }));
+    const storage: ReleaseStorageReader = { ...twoSources().storage, revisionValues: async () => many };
+    const revisions = await adapter(runner, storage, {}).revisions();
+    assert.deepEqual(revisions.map((r) => r.revision), Array.from({ length: MAX_REVISIONS }, (_, i) => 25 - i));
+  });
+
+  it('usesSecretStorage follows HELM_DRIVER as helm does: unset or secret(s) only', () => {
+    assert.equal(usesSecretStorage({}), true);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: '' }), true);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: 'secret' }), true);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: 'Secrets' }), true);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: 'configmap' }), false);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: 'sql' }), false);
+    assert.equal(usesSecretStorage({ HELM_DRIVER: 'memory' }), false);
   });
 });

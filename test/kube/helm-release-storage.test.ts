@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Cluster } from '../../sim/cluster.js';
 import { KINDS } from '../../sim/store/resources.js';
-import { HelmReleaseStorage, usesSecretStorage } from '../../src/kube/helm-release-storage.js';
+import { HelmReleaseStorage } from '../../src/kube/helm-release-storage.js';
 import { InvalidRecordError } from '../../src/kube/kube-errors.js';
 import { helmAvailable, makeHelm, writeChart, type HelmRunner } from '../sim/helm-env.js';
 import { startKube } from './fixtures.js';
@@ -50,13 +50,6 @@ describe('HelmReleaseStorage', () => {
       return true;
     });
     assert.deepEqual(await storage.revisionValues('apps', 'nope'), []);
-  });
-
-  it('is used only with helm\'s Secret storage driver', () => {
-    assert.equal(usesSecretStorage({}), true);
-    assert.equal(usesSecretStorage({ HELM_DRIVER: 'secret' }), true);
-    assert.equal(usesSecretStorage({ HELM_DRIVER: 'configmap' }), false);
-    assert.equal(usesSecretStorage({ HELM_DRIVER: 'sql' }), false);
   });
 });
 
