@@ -170,3 +170,12 @@ export function decideRollback(stages: Stage[], record: RecordedRollout, seen: P
   const steps = toSteps(from, planRollbackFromValues(stages, from, routedAtTakeover(record, [...ROLES])));
   return { from, steps, changedByHand };
 }
+
+/**
+ * stageShownBy is the last stage a cluster shows reached, for a record rebuilt from the cluster:
+ * the stage it matches, the one before a stage it is promoting to, else stage 1.
+ */
+export function stageShownBy(stages: Stage[], observed: StageValues): number {
+  const position = identifyPosition(stages, observed);
+  return position.kind === 'stage' ? position.stage : position.kind === 'promoting' ? position.stage - 1 : 1;
+}

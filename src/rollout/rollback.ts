@@ -3,7 +3,7 @@
 // It is the command of the bad day, so it asks for nothing it can find out itself: a release
 // left pending by a killed helm is cleared, fields changed by hand are taken back (and named),
 // and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
-import { ROLES, ROLLBACK_TITLE, decideRollback, identifyPosition, plannedApplies } from '../engine/index.js';
+import { ROLES, ROLLBACK_TITLE, decideRollback, plannedApplies, stageShownBy } from '../engine/index.js';
 import { BlockedError, StageFailedError } from './rollout-errors.js';
 import { readCluster } from './cluster-view.js';
 import { runApplies } from './execute-applies.js';
@@ -50,8 +50,7 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
     };
     // Written once, already rolling back: a record that claimed a stage would be false the moment
     // it was written. Nothing is known of when traffic last moved, so every drain is a full one.
-    const position = identifyPosition(stagesOf(ctx, record), found.observed);
-    const stage = position.kind === 'stage' ? position.stage : position.kind === 'promoting' ? position.stage - 1 : 1;
+    const stage = stageShownBy(stagesOf(ctx, record), found.observed);
     const rebuilt = await saveRecord(ctx, { record, version: stored?.version }, { stage, phase: 'rolling-back', lastWeightChangeAt: ctx.clock.now().toISOString() }, {
       action: 'recover', from: stage, to: stage, result: 'ok', message: `record rebuilt from the cluster and helm revision ${stable.revision}`,
     });
