@@ -18,7 +18,7 @@ export interface Step extends Apply {
   movesTraffic: boolean;
   /** routedWhileApplying: what counts as recently routed from the moment helm starts until it is done (both sides of the move). */
   routedWhileApplying: DeploymentRole[];
-  /** routedAfter: what counts as recently routed once the apply is done (the Deployments that carried traffic just before it). */
+  /** routedAfter: what counts as recently routed once the apply is done, when it moves traffic (the Deployments that carried traffic just before it). */
   routedAfter: DeploymentRole[];
 }
 
