@@ -110,7 +110,7 @@ export interface HelmReleasesAdapterOptions {
  * - values, manifest: the helm CLI always. Asked once per command, for the latest revision only;
  *   the storage reader lists and decodes every revision and does not read manifests.
  * - status, lastDeployedRevision: storage when used (one API list, read from the Secrets' labels),
- *   else `helm status` / `helm history`. Asked by every command, status and guard alike.
+ *   else `helm status` / `helm history`. Asked by most commands before they act.
  * - revisions: storage when used (one API list, each revision's values decoded from its Secret),
  *   else `helm history` then one `helm get values` per revision, a few at a time. Either way at
  *   most the newest MAX_REVISIONS, newest first, so the answer does not depend on the source.
