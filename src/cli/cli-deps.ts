@@ -15,10 +15,9 @@ export interface Writer {
   isTTY?: boolean;
 }
 
-/** Connected is a cluster command's context, the new tag its input names, and a dry run's adapters. */
+/** Connected is a cluster command's context and a dry run's adapters. */
 export interface Connected {
   ctx: RunnerContext;
-  newTag?: string;
   dryRun?: DryRun;
 }
 

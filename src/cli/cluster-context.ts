@@ -3,7 +3,7 @@
 // commands that talk to a cluster import this file.
 import { loadConfig, loadReleaseTarget, type Config, type ConfigFlags } from '../config/load-config.js';
 import { readPlanSource, toPlan } from '../config/load-plan.js';
-import { contextOverride, pluginEnv, resolveNamespace, type PluginEnv } from '../config/resolve-target.js';
+import { resolveTarget, type ClusterTarget, type ConfigTarget, type KubeconfigReader, type TargetFlags } from '../config/resolve-target.js';
 import { ExecaHelmRunner } from '../helm/execa-helm-runner.js';
 import { checkHelmVersion } from '../helm/helm-version.js';
 import { HelmReleasesAdapter } from '../helm/helm-releases.js';
@@ -20,23 +20,19 @@ import { InputError, UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
 import { releasedOnInterrupt } from './signals.js';
 
-/** ClusterFlags are the flags every cluster command takes on top of the config flags. */
-export interface ClusterFlags extends ConfigFlags {
-  kubeconfig?: string;
-  context?: string;
-  /** --kube-context, helm's name for --context. */
-  kubeContext?: string;
-  helm?: string;
+/** ClusterFlags are the flags every cluster command takes: the config's, and where to act (resolveTarget's). */
+export interface ClusterFlags extends ConfigFlags, TargetFlags {
   dryRun?: boolean;
   /** --create-namespace: create a missing namespace before anything else (deploy). */
   createNamespace?: boolean;
 }
 
 /**
- * ContextUse is what a cluster command needs of the config: a `rollout` (deploy, start, promote,
- * rollback, run) the whole of it; `status` of one release only the release and how to reach it.
+ * ContextUse is what a cluster command needs of the config: a `rollout` (start, promote, rollback,
+ * run) the whole of it; a `deploy` too, and it may create a missing namespace (only a deploy can
+ * install a release); `status` of one release only the release and how to reach it.
  */
-export type ContextUse = 'rollout' | 'status';
+export type ContextUse = 'deploy' | 'rollout' | 'status';
 
 function numberFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -49,51 +45,42 @@ function clusterAdapters(kube: KubeConnection): { records: ConfigMapRecordStore;
 }
 
 // What a cluster command acts on, from the config (all of it, or the status-only part).
-function loadFor(flags: ClusterFlags, use: ContextUse, kubeContext: string | undefined): { spec: Config['spec']; plan: Config['plan']; newTag?: string; helmBinary?: string; kubeconfig?: string; source?: string; namedNamespace?: string } {
-  const configFlags = { ...flags, kubeContext };
-  if (use === 'rollout') return loadConfig(configFlags, process.cwd(), 'rollout');
-  const target = loadReleaseTarget(configFlags);
+function loadFor(flags: ClusterFlags, use: ContextUse): Pick<Config, 'spec' | 'plan' | 'target'> {
+  if (use !== 'status') return loadConfig(flags);
+  const release = loadReleaseTarget(flags);
   const builtin = readPlanSource('seven-stage', process.cwd());
   if ('problems' in builtin) throw new InputError('the built-in plan seven-stage could not be read', builtin.problems);
   return {
     // status reads the chart's values at valuePaths and the plan from the rollout record; the
     // chart, image and replicas of a rollout are not asked for.
-    spec: { release: target.release, namespace: target.namedNamespace ?? 'default', chart: { kind: 'path', path: process.cwd() }, valuesFiles: [], repository: '', replicas: 1, valuePaths: target.valuePaths, helm: target.helm },
+    spec: { release: release.release, namespace: release.namespace ?? 'default', chart: { kind: 'path', path: process.cwd() }, valuesFiles: [], repository: '', replicas: 1, valuePaths: release.valuePaths, helm: release.helm },
     plan: toPlan(builtin.plan, 'seven-stage'),
-    helmBinary: target.helmBinary,
-    kubeconfig: target.kubeconfig,
-    source: target.source,
-    namedNamespace: target.namedNamespace,
+    target: release.target,
   };
 }
 
-// The namespace and context's namespace a cluster command acts on; see resolveNamespace.
-function namespaceFor(flags: ClusterFlags, named: { namedNamespace?: string; source?: string }, plugin: PluginEnv | undefined, kube: { kubeconfig?: string; context?: string }): string {
-  return resolveNamespace({
-    flag: flags.namespace,
-    config: flags.namespace === undefined ? named.namedNamespace : undefined,
-    configSource: named.source,
-    plugin,
-    contextNamespace: () => {
-      const { kc } = loadKubeConfig({ kubeconfig: kube.kubeconfig, context: kube.context });
-      const context = kc.getCurrentContext();
-      return { context, namespace: kc.getContextObject(context)?.namespace };
-    },
-  }).namespace;
+/** kubeconfigReader reads the namespace a kubeconfig's context names, with $KUBECONFIG from `env`. */
+export function kubeconfigReader(env: Record<string, string | undefined>): KubeconfigReader {
+  return (kubeconfig, context) => {
+    const { kc } = loadKubeConfig({ kubeconfig, context, env });
+    const current = kc.getCurrentContext();
+    return { context: current, namespace: kc.getContextObject(current)?.namespace };
+  };
+}
+
+// Where a cluster command acts (resolve-target.ts), for what the config file says.
+function targetFor(flags: ClusterFlags, config: ConfigTarget): ClusterTarget {
+  return resolveTarget(flags, process.env, config, kubeconfigReader(process.env));
 }
 
 /**
  * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
  * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
  */
-export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; newTag?: string; dryRun?: DryRun }> {
-  const plugin = pluginEnv(process.env);
-  const loaded = loadFor(flags, use, contextOverride(flags, plugin));
-  const kubeconfig = flags.kubeconfig ?? loaded.kubeconfig;
-  const kubeContext = loaded.spec.helm.kubeContext;
-  const namespace = namespaceFor(flags, loaded, plugin, { kubeconfig, context: kubeContext });
-  const config = { ...loaded, spec: { ...loaded.spec, namespace } };
-  const binary = flags.helm ?? process.env.HELM_BIN ?? config.helmBinary ?? 'helm';
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
+  const loaded = loadFor(flags, use);
+  const { kubeconfig, kubeContext, namespace, helmBinary: binary } = targetFor(flags, loaded.target);
+  const config = { ...loaded, spec: { ...loaded.spec, namespace, helm: { ...loaded.spec.helm, kubeContext } } };
   const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext });
   const version = await cachedHelmVersion(binary, () => runner.version()).catch((err: Error) => {
     throw new UnreachableError(`cannot run helm (${binary})`, [err.message]);
@@ -104,8 +91,8 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
   const kube = await connectKube({ kubeconfig, context: config.spec.helm.kubeContext });
   await checkNamespace(kube, namespace, {
     // Only a deploy can install a release, so only a deploy creates its namespace.
-    create: flags.tag !== undefined && (flags.createNamespace ?? config.spec.helm.createNamespace),
-    createNamespaceSet: flags.createNamespace === true || config.spec.helm.createNamespace,
+    create: use === 'deploy' && config.spec.helm.createNamespace,
+    createNamespaceSet: config.spec.helm.createNamespace,
     dryRun: flags.dryRun ?? false,
   });
   const { release } = config.spec;
@@ -135,7 +122,7 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
     verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
     objects: async () => (objects ??= (await recordedObjects()) ?? discoverReleaseObjects(await helm.manifest(), release)),
   };
-  return { ctx, newTag: config.newTag, dryRun };
+  return { ctx, dryRun };
 }
 
 // A missing namespace would fail later as "NotFoundError: Lease"; create it, or say so plainly.
@@ -155,20 +142,15 @@ async function checkNamespace(kube: KubeConnection, namespace: string, options: 
 
 /** buildReadContext connects to the cluster for namespace-wide reads (status --all): no release config needed. */
 export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string } & ReturnType<typeof clusterAdapters>> {
-  const plugin = pluginEnv(process.env);
-  const override = contextOverride(flags, plugin);
-  let named: { namedNamespace?: string; source?: string; kubeconfig?: string; context?: string } = {};
+  let config: ConfigTarget = {};
   // A canary.yaml, when there is one, may name the namespace, kubeconfig and context; without a
   // usable one the flags, helm's plugin environment and the kubeconfig serve.
   try {
-    const target = loadReleaseTarget({ ...flags, kubeContext: override });
-    named = { namedNamespace: target.namedNamespace, source: target.source, kubeconfig: target.kubeconfig, context: target.helm.kubeContext };
+    config = loadReleaseTarget(flags).target;
   } catch {
     // no usable config: fine for a namespace-wide read
   }
-  const kubeconfig = flags.kubeconfig ?? named.kubeconfig;
-  const context = override ?? named.context;
-  const namespace = namespaceFor(flags, named, plugin, { kubeconfig, context });
-  const kube = await connectKube({ kubeconfig, context });
+  const { kubeconfig, kubeContext, namespace } = targetFor(flags, config);
+  const kube = await connectKube({ kubeconfig, context: kubeContext });
   return { namespace, ...clusterAdapters(kube) };
 }

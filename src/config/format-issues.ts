@@ -19,7 +19,8 @@ export function formatIssues(issues: readonly core.$ZodIssue[], prefix = '', inp
     const inner = formatPath(issue.path);
     const path = !prefix ? inner : !inner ? prefix : inner.startsWith('[') ? prefix + inner : `${prefix}.${inner}`;
     if (issue.code === 'unrecognized_keys') return `${path || '(top level)'}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) return `${path}: is required`;
+    // A missing value fails every branch of a union too (chart: a string or a map): it is missing, not of a wrong type.
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(input, issue.path) === undefined) return `${path}: is required`;
     if (issue.code === 'invalid_union') return `${path}: ${unionMessage(issue)}${got(valueAt(input, issue.path))}`;
     return `${path}: ${lowerFirst(issue.message)}${got(valueAt(input, issue.path))}`;
   });
@@ -44,31 +45,21 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-// The flag a problem is about: its own `--flag: ...`, or the flag that set the field it names
-// (`replicas: ...` under --replicas, `plan.steps[1]: ...` under --steps). `flagPaths` maps a field
-// path to its flag.
-function flagOf(problem: string, flagPaths: ReadonlyMap<string, string>): string | undefined {
-  const own = /^(--[a-z][a-z-]*)/.exec(problem)?.[1];
-  if (own) return own;
-  const colon = problem.indexOf(': ');
-  if (colon < 0) return undefined;
-  const path = problem.slice(0, colon);
-  for (const [field, flag] of flagPaths) {
-    if (path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[`)) return flag;
-  }
-  return undefined;
-}
-
 /**
- * invalidInputTitle is the title of an input error: "invalid flag --x" when only flags are at
- * fault, "invalid configuration in FILE" when only the configuration is, and both named otherwise.
+ * blameFlags rewrites each problem about a field a flag set so that it names the flag:
+ * `replicas: must be at least 1` under --replicas is `--replicas: must be at least 1`, and a
+ * problem inside the field keeps its path in brackets (`--steps (plan.steps[1]): ...`).
+ * `flagPaths` maps a field path to the flag that set it.
  */
-export function invalidInputTitle(problems: readonly string[], flagPaths: ReadonlyMap<string, string>, source: string | undefined): string {
-  const blamed = problems.map((p) => flagOf(p, flagPaths));
-  const flags = [...new Set(blamed.filter((f): f is string => f !== undefined))].sort();
-  const configuration = `configuration${source ? ` in ${source}` : ''}`;
-  if (!flags.length) return `invalid ${configuration}`;
-  const named = `flag${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`;
-  if (blamed.every((f) => f !== undefined)) return `invalid ${named}`;
-  return `invalid input: ${named}, and the ${configuration}`;
+export function blameFlags(problems: readonly string[], flagPaths: ReadonlyMap<string, string>): string[] {
+  return problems.map((problem) => {
+    const colon = problem.indexOf(': ');
+    if (colon < 0 || problem.startsWith('--')) return problem;
+    const path = problem.slice(0, colon);
+    for (const [field, flag] of flagPaths) {
+      if (path === field) return `${flag}${problem.slice(colon)}`;
+      if (path.startsWith(`${field}.`) || path.startsWith(`${field}[`)) return `${flag} (${path})${problem.slice(colon)}`;
+    }
+    return problem;
+  });
 }

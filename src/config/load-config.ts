@@ -1,64 +1,60 @@
-// Loads canary.yaml (or -f FILE), lays the command-line flags over it, validates everything and
-// throws one ConfigError listing every problem by path. Nothing is run before this succeeds.
+// Loads canary.yaml (or -f FILE), lays the flags that stand in for its fields over it, validates
+// everything and throws one InvalidInputError listing every problem by flag or path. Nothing is
+// run before this succeeds. It returns the release spec and the plan, and what the file says about
+// where to act; a command's own inputs (--tag, --new-tag, --to) are its own (commands/actions), and
+// where a cluster command acts is resolveTarget's choice (resolve-target.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { checkPlan, DEFAULT_VALUE_PATHS, ROLES, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
-import { ConfigError } from './config-error.js';
-import { configFile, imageTag, releaseTarget, type ConfigFile } from './schema.js';
-import { formatIssues, invalidInputTitle } from './format-issues.js';
+import { ConfigError, InvalidInputError } from './config-error.js';
+import { configFile, releaseTarget, type ConfigFile } from './schema.js';
+import { blameFlags, formatIssues } from './format-issues.js';
+import type { ConfigTarget } from './resolve-target.js';
 import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
 
 /** DEFAULT_CONFIG_FILE is read from the working directory when no -f is given. */
 export const DEFAULT_CONFIG_FILE = 'canary.yaml';
 
-/** ConfigFlags are the command-line options that can stand in for config fields. */
+/** ConfigFlags are the command-line options that stand in for fields of canary.yaml; flags win. */
 export interface ConfigFlags {
   file?: string;
   release?: string;
   namespace?: string;
   chart?: string;
   repository?: string;
-  stableTag?: string;
-  newTag?: string;
-  /** deploy's --tag: validated like --new-tag, reported under its own name. */
-  tag?: string;
   replicas?: string;
   steps?: string;
   plan?: string;
   values?: string[];
   timeout?: string;
-  kubeContext?: string;
-  kubeconfig?: string;
-  helm?: string;
   drainSeconds?: string;
+  /** deploy's --create-namespace: helm.createNamespace. */
   createNamespace?: boolean;
 }
 
-/** Config is a validated configuration: the release spec (tags may be unknown yet) and the plan. */
+/** Config is a validated configuration: the release spec (without tags) and the plan. */
 export interface Config {
+  /** Its namespace is --namespace, else the file's, else "default"; a cluster command's is resolveTarget's. */
   spec: Omit<ReleaseSpec, 'stableTag' | 'newTag'>;
-  stableTag?: string;
-  newTag?: string;
   plan: Plan;
-  helmBinary?: string;
-  kubeconfig?: string;
+  /** image.stableTag: the stable tag of `plan` and `lint` when --stable-tag is not given. */
+  stableTag?: string;
+  /** What the file says about where to act (namespace, context, kubeconfig, helm binary). */
+  target: ConfigTarget;
   /** The config file read, if any. */
   source?: string;
-  /** The namespace --namespace or the config file names; undefined when spec.namespace is the default. */
-  namedNamespace?: string;
 }
 
 /** ReleaseTarget is the part of a config that names a deployed release and how to reach it. */
 export interface ReleaseTarget {
   release: string;
-  /** The namespace --namespace or the config file names, if any. */
-  namedNamespace?: string;
+  /** --namespace, else the file's namespace, if either names one. */
+  namespace?: string;
   valuePaths: ValuePaths;
   helm: ReleaseSpec['helm'];
-  helmBinary?: string;
-  kubeconfig?: string;
+  target: ConfigTarget;
   source?: string;
 }
 
@@ -93,7 +89,6 @@ function overlayFlags(raw: Record<string, unknown>, flags: ConfigFlags, problems
   if (flags.namespace !== undefined) out.namespace = flags.namespace;
   if (flags.chart !== undefined) out.chart = flags.chart;
   if (flags.repository !== undefined) image.repository = flags.repository;
-  if (flags.stableTag !== undefined) image.stableTag = flags.stableTag;
   if (flags.values?.length) out.valuesFiles = flags.values;
   const replicas = numberFlag(flags.replicas, 'replicas', problems);
   if (replicas !== undefined) out.replicas = replicas;
@@ -106,9 +101,6 @@ function overlayFlags(raw: Record<string, unknown>, flags: ConfigFlags, problems
     else out.plan = { name: 'custom', steps };
   }
   if (flags.timeout !== undefined) helm.timeout = flags.timeout;
-  if (flags.kubeContext !== undefined) helm.kubeContext = flags.kubeContext;
-  if (flags.kubeconfig !== undefined) helm.kubeconfig = flags.kubeconfig;
-  if (flags.helm !== undefined) helm.binary = flags.helm;
   if (flags.createNamespace !== undefined) helm.createNamespace = flags.createNamespace;
   if (Object.keys(image).length) out.image = image;
   if (Object.keys(helm).length) out.helm = helm;
@@ -169,33 +161,23 @@ function checkFiles(chart: ChartRef | undefined, valuesFiles: string[], problems
   });
 }
 
-/**
- * ConfigUse says what the config is for: a `plan` (plan, lint) compares its stable and new tags;
- * a `rollout` (deploy, start, promote...) reads the stable tag from the release, so it does not.
- */
-export type ConfigUse = 'plan' | 'rollout';
-
-// The config field each flag sets, as problems name it: a problem there is the flag's.
+// The config field each flag sets: a problem there is the flag's, and names it.
 const FLAG_FIELDS: readonly (readonly [keyof ConfigFlags, string, string])[] = [
   ['release', 'release', '--release'],
   ['namespace', 'namespace', '--namespace'],
   ['chart', 'chart', '--chart'],
   ['repository', 'image.repository', '--repository'],
-  ['stableTag', 'image.stableTag', '--stable-tag'],
   ['values', 'valuesFiles', '--values'],
   ['replicas', 'replicas', '--replicas'],
   ['drainSeconds', 'drainSeconds', '--drain-seconds'],
   ['steps', 'plan', '--steps'],
   ['plan', 'plan', '--plan'],
   ['timeout', 'helm.timeout', '--timeout'],
-  ['kubeContext', 'helm.kubeContext', '--kube-context'],
-  ['kubeconfig', 'helm.kubeconfig', '--kubeconfig'],
-  ['helm', 'helm.binary', '--helm'],
   ['createNamespace', 'helm.createNamespace', '--create-namespace'],
 ];
 
-// The ConfigError of `problems`, titled by what is at fault: the flags, the config file, or both.
-function invalidInput(problems: string[], flags: ConfigFlags, source: string | undefined): ConfigError {
+// The InvalidInputError of `problems`, each naming the flag that set its field, if one did.
+function invalidInput(problems: string[], flags: ConfigFlags, source: string | undefined): InvalidInputError {
   const flagPaths = new Map<string, string>();
   for (const [key, field, flag] of FLAG_FIELDS) {
     const value = flags[key];
@@ -203,11 +185,22 @@ function invalidInput(problems: string[], flags: ConfigFlags, source: string | u
     if (value === undefined || (Array.isArray(value) && !value.length) || flagPaths.has(field)) continue;
     flagPaths.set(field, flag);
   }
-  return new ConfigError(invalidInputTitle(problems, flagPaths, source), problems);
+  return new InvalidInputError(blameFlags(problems, flagPaths), source);
 }
 
-// Reads the config file (-f, else ./canary.yaml when present) and lays the flags over it.
-function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, unknown>; source?: string; problems: string[] } {
+interface Merged {
+  /** The file's settings with the flags laid over them. */
+  merged: Record<string, unknown>;
+  /** The file's own settings. */
+  raw: Record<string, unknown>;
+  source?: string;
+  baseDir: string;
+  problems: string[];
+}
+
+// Reads the config file (-f, else ./canary.yaml when present) and lays the flags over it. A file
+// that is not a YAML map is one problem, not also every field an empty file lacks.
+function readMerged(flags: ConfigFlags, cwd: string): Merged {
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
   let source: string | undefined;
@@ -216,10 +209,21 @@ function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, u
     source = resolve(cwd, file);
     if (!existsSync(source)) throw new ConfigError(`config file ${source} does not exist`);
     const read = readConfigFile(source);
+    if (read.problems.length) throw invalidInput(read.problems, flags, source);
     raw = read.raw;
-    problems.push(...read.problems);
   }
-  return { merged: overlayFlags(raw, flags, problems), source, problems };
+  return { merged: overlayFlags(raw, flags, problems), raw, source, baseDir: source ? resolve(source, '..') : cwd, problems };
+}
+
+// What the file says about where to act; the flags' say is resolveTarget's.
+function configTarget(raw: Record<string, unknown>, helm: ConfigFile['helm'], baseDir: string, source: string | undefined): ConfigTarget {
+  return {
+    namespace: typeof raw.namespace === 'string' ? raw.namespace : undefined,
+    kubeContext: helm.kubeContext,
+    kubeconfig: helm.kubeconfig ? resolve(baseDir, helm.kubeconfig) : undefined,
+    helmBinary: helm.binary,
+    source,
+  };
 }
 
 /**
@@ -228,56 +232,33 @@ function readMerged(flags: ConfigFlags, cwd: string): { merged: Record<string, u
  * Throws ConfigError listing every problem in those fields.
  */
 export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): ReleaseTarget {
-  const { merged, source, problems } = readMerged(flags, cwd);
+  const { merged, raw, source, baseDir, problems } = readMerged(flags, cwd);
   const parsed = safeParse(releaseTarget, merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
   const valuePaths = parsed.success ? mergeValuePaths(parsed.data.valuePaths) : undefined;
   if (valuePaths) problems.push(...checkValuePaths(valuePaths));
   if (problems.length || !parsed.success || !valuePaths) throw invalidInput(problems, flags, source);
   const { helm } = parsed.data;
-  const baseDir = source ? resolve(source, '..') : cwd;
   return {
     release: parsed.data.release,
-    namedNamespace: parsed.data.namespace,
+    namespace: parsed.data.namespace,
     valuePaths,
     helm: { timeout: helm.timeout, kubeContext: helm.kubeContext, createNamespace: helm.createNamespace, extraArgs: helm.extraArgs },
-    helmBinary: helm.binary,
-    kubeconfig: helm.kubeconfig ? resolve(baseDir, helm.kubeconfig) : undefined,
+    target: configTarget(raw, helm, baseDir, source),
     source,
   };
 }
 
-/** loadConfig reads, merges and validates the configuration; throws ConfigError listing every problem. */
-export function loadConfig(flags: ConfigFlags, cwd = process.cwd(), use: ConfigUse = 'plan'): Config {
-  const { merged, source, problems } = readMerged(flags, cwd);
+/** loadConfig reads, merges and validates the configuration; throws InvalidInputError listing every problem. */
+export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
+  const { merged, raw, source, baseDir, problems } = readMerged(flags, cwd);
   const parsed = safeParse(configFile, merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
-  const baseDir = source ? resolve(source, '..') : cwd;
 
   // The checks below run even when the schema failed, on whatever parts are usable, so one run
   // lists every problem.
-  const newTag = flags.tag !== undefined ? checkTag(flags.tag, 'tag', problems) : checkTag(flags.newTag, 'new-tag', problems);
-  // The stable tag is only a plan's input (plan, lint): rollouts read it from the deployed release,
-  // so for them it is never compared with --tag or --new-tag.
-  const rawStable = (merged.image as { stableTag?: unknown } | undefined)?.stableTag;
-  const stableTag = parsed.success ? parsed.data.image.stableTag : rawStable === undefined ? undefined : String(rawStable);
-  if (use === 'plan' && newTag !== undefined && stableTag !== undefined && newTag === stableTag) {
-    problems.push(`--new-tag: must differ from the stable tag (both are ${JSON.stringify(newTag)})`);
-  }
   const replicas = typeof merged.replicas === 'number' && Number.isInteger(merged.replicas) && merged.replicas >= 1 ? merged.replicas : 1;
-  const planRef = merged.plan ?? 'seven-stage';
-  let plan: Plan | undefined;
-  if (typeof planRef === 'string' || (typeof planRef === 'object' && planRef !== null)) {
-    const planSource = readPlanSource(planRef as string, baseDir);
-    if ('problems' in planSource) problems.push(...planSource.problems);
-    else {
-      const drain = typeof merged.drainSeconds === 'number' ? merged.drainSeconds : undefined;
-      plan = toPlan(planSource.plan, typeof planRef === 'string' ? planRef : 'custom', drain);
-      // drainSeconds and replicas are the config's own fields, which the schema already checked.
-      const own = new Set(['drainSeconds', 'replicas']);
-      problems.push(...checkPlan(plan, replicas).filter((p) => !own.has(p.path)).map((p) => `plan.${p.path}: ${p.message}`));
-    }
-  }
+  const plan = readPlan(merged, baseDir, replicas, problems);
   const chart = typeof merged.chart === 'string' || (typeof merged.chart === 'object' && merged.chart !== null)
     ? safeChartRef(merged.chart as ConfigFile['chart'], baseDir)
     : undefined;
@@ -304,21 +285,28 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd(), use: ConfigU
         extraArgs: config.helm.extraArgs,
       },
     },
-    stableTag,
-    newTag,
     plan,
-    helmBinary: config.helm.binary,
-    kubeconfig: config.helm.kubeconfig ? resolve(baseDir, config.helm.kubeconfig) : undefined,
+    stableTag: config.image.stableTag,
+    target: configTarget(raw, config.helm, baseDir, source),
     source,
-    namedNamespace: typeof merged.namespace === 'string' ? config.namespace : undefined,
   };
 }
 
-function checkTag(value: string | undefined, flag: string, problems: string[]): string | undefined {
-  if (value === undefined) return undefined;
-  const checked = safeParse(imageTag, value);
-  if (!checked.success) problems.push(`--${flag}: ${checked.error.issues[0]!.message} (got ${JSON.stringify(value)})`);
-  return checked.success ? checked.data : undefined;
+// The plan the merged config names (--steps, --plan, or the file's), checked with its replicas.
+function readPlan(merged: Record<string, unknown>, baseDir: string, replicas: number, problems: string[]): Plan | undefined {
+  const planRef = merged.plan ?? 'seven-stage';
+  if (typeof planRef !== 'string' && (typeof planRef !== 'object' || planRef === null)) return undefined;
+  const planSource = readPlanSource(planRef as string, baseDir);
+  if ('problems' in planSource) {
+    problems.push(...planSource.problems);
+    return undefined;
+  }
+  const drain = typeof merged.drainSeconds === 'number' ? merged.drainSeconds : undefined;
+  const plan = toPlan(planSource.plan, typeof planRef === 'string' ? planRef : 'custom', drain);
+  // drainSeconds and replicas are the config's own fields, which the schema already checked.
+  const own = new Set(['drainSeconds', 'replicas']);
+  problems.push(...checkPlan(plan, replicas).filter((p) => !own.has(p.path)).map((p) => `plan.${p.path}: ${p.message}`));
+  return plan;
 }
 
 function safeChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef | undefined {

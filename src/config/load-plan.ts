@@ -38,7 +38,7 @@ export function readPlanSource(ref: string | PlanFile, cwd: string, at = 'plan')
     return { problems: [`${at}: ${file} is not valid YAML: ${(err as Error).message.split('\n')[0]}`] };
   }
   const parsed = safeParse(planFile, raw);
-  if (!parsed.success) return { problems: formatIssues(parsed.error.issues, `${at} (${file})`) };
+  if (!parsed.success) return { problems: formatIssues(parsed.error.issues, `${at} (${file})`, raw) };
   return { plan: parsed.data, origin: file };
 }
 

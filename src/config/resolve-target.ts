@@ -1,6 +1,14 @@
-// Which kubeconfig context and namespace a cluster command acts on: one place for the precedence
-// of flags, helm's plugin environment, canary.yaml and the kubeconfig context's namespace.
-// Pure: the caller passes the environment and, lazily, the context's namespace.
+// Which helm binary, kubeconfig, context and namespace a cluster command acts on: the one place
+// for the precedence of flags, the environment (helm's plugin environment included), canary.yaml
+// and the kubeconfig context's namespace. Pure: the caller passes the environment and a reader of
+// the kubeconfig, asked only when nothing else names the namespace.
+//
+//   what        first of                                                       else
+//   helm        --helm, $HELM_BIN, helm.binary                                 "helm" on PATH
+//   kubeconfig  --kubeconfig, helm.kubeconfig                                  $KUBECONFIG (merged, first wins), ~/.kube/config
+//   context     --context = --kube-context = $HELM_KUBECONTEXT (plugin), helm.kubeContext   the kubeconfig's current context
+//   namespace   --namespace, canary.yaml's namespace; as a plugin $HELM_NAMESPACE, which they must agree with
+//               the kubeconfig context's namespace, then "default"
 import { ConfigError } from './config-error.js';
 
 /** PluginEnv is what helm passes a plugin (`helm canary ...`) instead of -n and --kube-context. */
@@ -32,7 +40,7 @@ export interface ContextFlags {
  * spells it) or by helm as a plugin; undefined leaves canary.yaml's helm.kubeContext, then the
  * kubeconfig's current context. Two that disagree are a ConfigError, never a silent choice.
  */
-export function contextOverride(flags: ContextFlags, plugin: PluginEnv | undefined): string | undefined {
+function contextOverride(flags: ContextFlags, plugin: PluginEnv | undefined): string | undefined {
   const named = [
     flags.context !== undefined ? { by: '--context', value: flags.context } : undefined,
     flags.kubeContext !== undefined ? { by: '--kube-context', value: flags.kubeContext } : undefined,
@@ -48,8 +56,8 @@ export function contextOverride(flags: ContextFlags, plugin: PluginEnv | undefin
   return first?.value;
 }
 
-/** NamespaceInputs are the places a namespace can come from. */
-export interface NamespaceInputs {
+// The places a namespace can come from.
+interface NamespaceInputs {
   /** --namespace / -n. */
   flag?: string;
   /** canary.yaml's namespace, when the file names one. */
@@ -73,7 +81,7 @@ export interface ResolvedNamespace {
  * already made (helm cannot say whether -n was given), so a flag or canary.yaml that disagrees
  * with it is a ConfigError naming both.
  */
-export function resolveNamespace(inputs: NamespaceInputs): ResolvedNamespace {
+function resolveNamespace(inputs: NamespaceInputs): ResolvedNamespace {
   const configName = inputs.configSource ? `namespace in ${inputs.configSource}` : 'namespace in the config';
   const named = inputs.flag !== undefined ? { namespace: inputs.flag, from: '--namespace' } : inputs.config !== undefined ? { namespace: inputs.config, from: configName } : undefined;
   const helmNamespace = inputs.plugin?.namespace;
@@ -97,4 +105,82 @@ export function resolveNamespace(inputs: NamespaceInputs): ResolvedNamespace {
     return { namespace: fromContext.namespace, from: `the namespace of kubeconfig context ${JSON.stringify(fromContext.context ?? '')}` };
   }
   return { namespace: 'default', from: 'the default namespace (no flag, config or kubeconfig context names one)' };
+}
+
+/** TargetFlags are the command-line flags that name the helm binary, kubeconfig, context and namespace. */
+export interface TargetFlags {
+  helm?: string;
+  kubeconfig?: string;
+  context?: string;
+  /** --kube-context, helm's name for --context. */
+  kubeContext?: string;
+  namespace?: string;
+}
+
+/** ConfigTarget is what canary.yaml itself says about where to act (none of it from flags). */
+export interface ConfigTarget {
+  /** namespace, when the file names one. */
+  namespace?: string;
+  /** helm.kubeContext. */
+  kubeContext?: string;
+  /** helm.kubeconfig, resolved from the config file's directory. */
+  kubeconfig?: string;
+  /** helm.binary. */
+  helmBinary?: string;
+  /** The config file, for messages. */
+  source?: string;
+}
+
+/** ContextNamespace is a kubeconfig context and the namespace it names, if any. */
+export interface ContextNamespace {
+  context?: string;
+  namespace?: string;
+}
+
+/**
+ * KubeconfigReader reads the context a command would use (`context`, else the current one) from
+ * `kubeconfig` (else $KUBECONFIG, else ~/.kube/config) and says which namespace it names.
+ */
+export type KubeconfigReader = (kubeconfig: string | undefined, context: string | undefined) => ContextNamespace;
+
+/** ClusterTarget is where a cluster command acts, each part chosen by the precedence above. */
+export interface ClusterTarget {
+  helmBinary: string;
+  /** The kubeconfig file named by --kubeconfig or helm.kubeconfig; undefined: $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** The context named; undefined: the kubeconfig's current context. */
+  kubeContext?: string;
+  namespace: string;
+  /** Where the namespace came from, for messages ("--namespace", "the default namespace ..."). */
+  namespaceFrom: string;
+}
+
+/** resolveHelmBinary is the helm to run: --helm, else $HELM_BIN (helm sets it for a plugin), else helm.binary, else helm on PATH. */
+export function resolveHelmBinary(flags: Pick<TargetFlags, 'helm'>, env: Record<string, string | undefined>, config: Pick<ConfigTarget, 'helmBinary'>): string {
+  return flags.helm ?? (env.HELM_BIN || undefined) ?? config.helmBinary ?? 'helm';
+}
+
+/**
+ * resolveTarget chooses the helm binary, kubeconfig, context and namespace of a cluster command.
+ * Two contexts, or a namespace and helm's plugin namespace, that disagree are a ConfigError naming
+ * both, never a silent choice. `readKubeconfig` is asked only when nothing else names the namespace.
+ */
+export function resolveTarget(flags: TargetFlags, env: Record<string, string | undefined>, config: ConfigTarget, readKubeconfig: KubeconfigReader): ClusterTarget {
+  const plugin = pluginEnv(env);
+  const kubeContext = contextOverride(flags, plugin) ?? config.kubeContext;
+  const kubeconfig = flags.kubeconfig ?? config.kubeconfig;
+  const resolved = resolveNamespace({
+    flag: flags.namespace,
+    config: config.namespace,
+    configSource: config.source,
+    plugin,
+    contextNamespace: () => readKubeconfig(kubeconfig, kubeContext),
+  });
+  return {
+    helmBinary: resolveHelmBinary(flags, env, config),
+    kubeconfig,
+    kubeContext,
+    namespace: resolved.namespace,
+    namespaceFrom: resolved.from,
+  };
 }

@@ -1,24 +1,31 @@
 // The one adapter between the config table (config-table.test.ts) and the config layer: it writes a
-// row's canary.yaml, calls the loader with the row's flags and environment, and projects what comes
-// back onto ConfigView, a flat shape that does not follow the loader's types. When the config API
-// changes, only this file changes; the rows are data.
+// row's canary.yaml, parses the command's own inputs and loads the config as the command does,
+// resolves where it acts with resolveTarget, and projects what comes back onto ConfigView, a flat
+// shape that does not follow the loader's types. When the config API changes, only this file
+// changes; the rows are data.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadConfig, loadReleaseTarget, type ConfigFlags } from '../../src/config/load-config.js';
-import { contextOverride, pluginEnv, resolveNamespace } from '../../src/config/resolve-target.js';
-import { kubeconfigPaths, loadKubeConfig } from '../../src/kube/kube-context.js';
+import { loadConfig, loadReleaseTarget, type Config, type ConfigFlags, type ReleaseTarget } from '../../src/config/load-config.js';
+import { resolveTarget, type TargetFlags } from '../../src/config/resolve-target.js';
+import { kubeconfigPaths } from '../../src/kube/kube-context.js';
+import { kubeconfigReader } from '../../src/cli/cluster-context.js';
+import { loadPlanInputs } from '../../src/cli/commands/actions/plan.js';
+import { deployInputs } from '../../src/cli/commands/actions/deploy.js';
+import { startInputs } from '../../src/cli/commands/actions/start.js';
+import { runInputs } from '../../src/cli/commands/actions/run.js';
 import { kubeconfigYaml } from '../../sim/kubeconfig.js';
 
-/** Flags are the command line a row gives: the config flags, and --context of cluster commands. */
-export type Flags = ConfigFlags & { context?: string };
+/** Flags are the command line a row gives: the config flags, where to act, and the commands' own inputs. */
+export type Flags = ConfigFlags & TargetFlags & { tag?: string; stableTag?: string; newTag?: string; to?: string };
 
 /**
- * Load says which loader a row calls: a `plan` (plan, lint), a `rollout` (deploy, start...), or
- * the `release-target` of `status` of one release. Cluster commands also resolve the namespace
- * and context from the environment; every load here does, so env rows can use any of them.
+ * Load says which command a row runs as: `plan` (plan, lint: --stable-tag, --new-tag), `deploy`
+ * (--tag), `start` (--new-tag, --to), `run` (--new-tag), or the `release-target` of `status` of one
+ * release. Cluster commands also resolve the namespace and context from the environment; every
+ * load here does, so env rows can use any of them.
  */
-export type Load = 'plan' | 'rollout' | 'release-target';
+export type Load = 'plan' | 'deploy' | 'start' | 'run' | 'release-target';
 
 /** ConfigView is what a command would act on, in one flat shape; paths in it start with <dir>. */
 export interface ConfigView {
@@ -36,7 +43,7 @@ export interface ConfigView {
   kubeContext: string | undefined;
   createNamespace: boolean;
   extraArgs: string[];
-  helmBinary: string | undefined;
+  helmBinary: string;
   kubeconfig: string | undefined;
   /** The kubeconfig files a cluster command reads: --kubeconfig, helm.kubeconfig, else $KUBECONFIG, else ~/.kube/config. */
   kubeconfigFiles: string[];
@@ -96,36 +103,52 @@ export function runRow(root: string, row: Row): Outcome {
   }
 }
 
-// The loader calls, as the CLI makes them (src/cli/cluster-context.ts): load, then the context
-// override, then the namespace, asking the kubeconfig only when nothing names one.
+// The calls a command makes (src/cli/commands/actions/*, src/cli/cluster-context.ts): its own
+// inputs and the config, then where it acts, asking the kubeconfig only when nothing names the namespace.
 function load(cwd: string, use: Load, flags: Flags, env: Record<string, string>): Partial<ConfigView> {
-  const plugin = pluginEnv(env);
-  const context = contextOverride(flags, plugin);
-  const configFlags = { ...flags, kubeContext: context ?? flags.kubeContext };
-  const view = use === 'release-target' ? targetView(loadReleaseTarget(configFlags, cwd)) : configView(loadConfig(configFlags, cwd, use));
-  const kubeconfig = flags.kubeconfig ?? view.kubeconfig;
-  const resolved = resolveNamespace({
-    flag: flags.namespace,
-    config: flags.namespace === undefined ? view.namespace : undefined,
-    configSource: view.source,
-    plugin,
-    contextNamespace: () => {
-      const { kc } = loadKubeConfig({ kubeconfig, context: view.kubeContext, env });
-      const current = kc.getCurrentContext();
-      return { context: current, namespace: kc.getContextObject(current)?.namespace };
-    },
-  });
-  const { source: _source, ...rest } = view;
-  return { ...rest, namespace: resolved.namespace, kubeconfigFiles: kubeconfigPaths(kubeconfig, env) };
+  const { view, target } = loadAs(cwd, use, flags);
+  const resolved = resolveTarget(flags, env, target, kubeconfigReader(env));
+  return {
+    ...view,
+    namespace: resolved.namespace,
+    kubeContext: resolved.kubeContext,
+    helmBinary: resolved.helmBinary,
+    kubeconfig: resolved.kubeconfig,
+    kubeconfigFiles: kubeconfigPaths(resolved.kubeconfig, env),
+  };
 }
 
-type Loaded = Partial<ConfigView> & { source?: string };
+type Loaded = { view: Partial<ConfigView>; target: Config['target'] };
 
-function configView(c: ReturnType<typeof loadConfig>): Loaded {
+function loadAs(cwd: string, use: Load, flags: Flags): Loaded {
+  switch (use) {
+    case 'plan': {
+      const { config, stableTag, newTag } = loadPlanInputs(flags, cwd);
+      return { view: { ...configView(config), stableTag, newTag }, target: config.target };
+    }
+    case 'deploy': {
+      const { tag } = deployInputs({ ...flags, tag: flags.tag! }, cwd);
+      return withTags(loadConfig(flags, cwd), { newTag: tag });
+    }
+    case 'start':
+      return withTags(loadConfig(flags, cwd), { newTag: startInputs(flags, cwd).newTag });
+    case 'run':
+      return withTags(loadConfig(flags, cwd), runInputs(flags, cwd));
+    case 'release-target': {
+      const t = loadReleaseTarget(flags, cwd);
+      return { view: targetView(t), target: t.target };
+    }
+  }
+}
+
+function withTags(c: Config, tags: { newTag?: string }): Loaded {
+  return { view: { ...configView(c), stableTag: undefined, newTag: tags.newTag }, target: c.target };
+}
+
+function configView(c: Config): Partial<ConfigView> {
   const chart = c.spec.chart.kind === 'path' ? c.spec.chart.path : c.spec.chart.kind === 'oci' ? c.spec.chart.ref : `${c.spec.chart.repoUrl} ${c.spec.chart.name}`;
   return {
     release: c.spec.release,
-    namespace: c.namedNamespace,
     chart,
     repository: c.spec.repository,
     replicas: c.spec.replicas,
@@ -134,24 +157,18 @@ function configView(c: ReturnType<typeof loadConfig>): Loaded {
     weights: c.plan.steps.map((s) => s.weight),
     drainSeconds: c.plan.drainSeconds,
     ...helmView(c.spec.helm, c.spec.valuePaths),
-    helmBinary: c.helmBinary,
-    kubeconfig: c.kubeconfig,
-    stableTag: c.stableTag,
-    newTag: c.newTag,
-    source: c.source,
   };
 }
 
-function targetView(t: ReturnType<typeof loadReleaseTarget>): Loaded {
-  return { release: t.release, namespace: t.namedNamespace, ...helmView(t.helm, t.valuePaths), helmBinary: t.helmBinary, kubeconfig: t.kubeconfig, source: t.source };
+function targetView(t: ReleaseTarget): Partial<ConfigView> {
+  return { release: t.release, ...helmView(t.helm, t.valuePaths) };
 }
 
-type Spec = ReturnType<typeof loadConfig>['spec'];
+type Spec = Config['spec'];
 function helmView(helm: Spec['helm'], paths: Spec['valuePaths']): Partial<ConfigView> {
   const role = (r: Spec['valuePaths']['production']) => [r.repository, r.tag, r.replicas, r.weight].join(' ');
   return {
     timeout: helm.timeout,
-    kubeContext: helm.kubeContext,
     createNamespace: helm.createNamespace,
     extraArgs: helm.extraArgs,
     valuePaths: `${role(paths.production)} | ${role(paths.canary)}`,

@@ -8,7 +8,7 @@ import type { CliDeps } from '../cli-deps.js';
 export const PLAN_OUTPUTS = ['table', 'json', 'yaml', 'script'] as const;
 
 /** PlanOptions are plan's parsed options. */
-export type PlanOptions = import('../../config/load-config.js').ConfigFlags & { output: (typeof PLAN_OUTPUTS)[number] };
+export type PlanOptions = import('./actions/plan.js').PlanFlags & { output: (typeof PLAN_OUTPUTS)[number] };
 
 /** planAction prints the plan in the format asked for. */
 export async function planAction(opts: PlanOptions, deps: CliDeps): Promise<void> {

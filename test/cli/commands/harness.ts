@@ -70,7 +70,7 @@ export class CliHarness {
         const real = runnerContext(this.world, { plan: this.plan, holder, dryRun: false, reporter: new CollectingReporter() });
         // A dry run gets the adapters the real wiring picks, over the fakes, reporting as it does.
         const dryRun = flags.dryRun ? dryRunAdapters(real, DEFAULT_VALUE_PATHS, reporter) : undefined;
-        return { ctx: { ...real, ...dryRun?.ports, reporter }, newTag: flags.tag ?? flags.newTag, dryRun };
+        return { ctx: { ...real, ...dryRun?.ports, reporter }, dryRun };
       },
       connectNamespace: async () => {
         this.world.beginCommand({ name: verb, holder, dryRun: false, readOnly: true });

@@ -45,11 +45,11 @@ export function commandReporter(deps: CliDeps, flags: ClusterFlags) {
 }
 
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */
-export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext, newTag?: string) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
+export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
   try {
-    const { ctx, newTag, dryRun } = await deps.connect(flags, use, commandReporter(deps, flags));
+    const { ctx, dryRun } = await deps.connect(flags, use, commandReporter(deps, flags));
     if (dryRun) dryRuns.set(ctx, dryRun);
-    await work(ctx, newTag);
+    await work(ctx);
   } catch (err) {
     throw toCliError(err);
   }

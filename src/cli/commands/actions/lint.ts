@@ -3,15 +3,16 @@
 // would apply (stages and rollbacks) is rendered with `helm template`, so a chart that rejects a
 // stage's values fails here rather than halfway through a release.
 import { planRollout, type PlannedApply } from '../../../engine/index.js';
-import { loadConfig, type ConfigFlags } from '../../../config/load-config.js';
+import { resolveHelmBinary } from '../../../config/resolve-target.js';
 import { ExecaHelmRunner } from '../../../helm/execa-helm-runner.js';
 import { toTemplateArgs } from '../../../helm/template-args.js';
 import { privateValuesFiles } from '../../../io/values-files.js';
 import { InputError, UnreachableError } from '../../errors.js';
+import { loadPlanInputs, type PlanFlags } from './plan.js';
 import type { CliDeps } from '../../cli-deps.js';
 
 /** LintFlags are lint's flags. */
-export interface LintFlags extends ConfigFlags {
+export interface LintFlags extends PlanFlags {
   helm?: string;
 }
 
@@ -20,11 +21,13 @@ export const LINT_PLACEHOLDER_TAGS = { stable: 'lint-stable', new: 'lint-new' };
 
 /** runLint prints what it checked; throws InputError listing every problem found. */
 export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): Promise<void> {
-  const config = loadConfig(flags);
-  const stableTag = config.stableTag ?? LINT_PLACEHOLDER_TAGS.stable;
-  const newTag = config.newTag ?? LINT_PLACEHOLDER_TAGS.new;
+  const inputs = loadPlanInputs(flags);
+  const { config } = inputs;
+  const stableTag = inputs.stableTag ?? LINT_PLACEHOLDER_TAGS.stable;
+  const newTag = inputs.newTag ?? LINT_PLACEHOLDER_TAGS.new;
   const doc = planRollout({ ...config.spec, stableTag, newTag }, config.plan);
-  const runner = new ExecaHelmRunner({ binary: flags.helm ?? process.env.HELM_BIN ?? config.helmBinary ?? 'helm' });
+  // lint runs helm without a cluster: of where a command acts, only the helm binary matters.
+  const runner = new ExecaHelmRunner({ binary: resolveHelmBinary(flags, process.env, config.target) });
   const version = await runner.version().catch((err: Error) => {
     throw new UnreachableError(`cannot run helm (${runner.binary})`, [err.message]);
   });

@@ -7,6 +7,7 @@ import { InputError } from '../../errors.js';
 import { toCliError } from '../../to-cli-error.js';
 import { runGate } from '../gate/gate-loop.js';
 import { unattendedApprover } from '../gate/unattended-approver.js';
+import { parseImageTag, rejectInputProblems } from '../../../config/command-inputs.js';
 import { commandReporter } from './cluster-action.js';
 
 /** RunFlags are `run`'s flags. */
@@ -14,6 +15,14 @@ export interface RunFlags extends ClusterFlags {
   newTag?: string;
   yes?: boolean;
   rollbackOnFailure?: boolean;
+}
+
+/** runInputs checks run's own input: --new-tag, when given (a rollout in progress is resumed without it). */
+export function runInputs(flags: RunFlags, cwd = process.cwd()): { newTag?: string } {
+  const problems: string[] = [];
+  const newTag = parseImageTag(flags.newTag, '--new-tag', problems);
+  rejectInputProblems(problems, flags, cwd);
+  return { newTag };
 }
 
 /** runInteractive is `helm-canary run --new-tag N`. */
@@ -25,8 +34,9 @@ export async function runInteractive(flags: RunFlags, deps: CliDeps): Promise<vo
       'or pass --yes to promote through every stage without asking',
     ]);
   }
+  const { newTag } = runInputs(flags);
   try {
-    const { ctx, newTag } = await deps.connect(flags, 'rollout', commandReporter(deps, flags));
+    const { ctx } = await deps.connect(flags, 'rollout', commandReporter(deps, flags));
     const approver = flags.yes || !askPerson ? unattendedApprover : await askPerson();
     await runGate(ctx, { newTag, rollbackOnFailure: flags.rollbackOnFailure }, approver, (text) => deps.stdout.write(text));
   } catch (err) {
