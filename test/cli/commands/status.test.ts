@@ -84,4 +84,17 @@ describe('helm-canary status', () => {
     // Exact text: pretty-printed, keys in this order, one trailing newline.
     assert.deepEqual(r, { exitCode: 0, stderr: '', stdout: `${JSON.stringify(expected, null, 2)}\n` });
   });
+
+  it('--all: one row per recorded release of the namespace', async () => {
+    const h = await new CliHarness().given(['deploy', '--tag', 'v1'], ['start', '--new-tag', 'v2']);
+    const r = await h.run(['status', '--all']);
+    assert.deepEqual(r, {
+      exitCode: 0,
+      stderr: '',
+      stdout: lines(
+        'release  stage            phase        stable  new  production  canary  weights',
+        'web      2/7 canary 10 %  in-progress  v1      v2   v1 2/2      v2 2/2  90/10',
+      ),
+    });
+  });
 });
