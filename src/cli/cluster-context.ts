@@ -13,9 +13,9 @@ import { actorName, holderIdentity } from '../io/identity.js';
 import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
+import { releaseObjectsResolver } from '../rollout/release-objects.js';
 import { dryRunAdapters, type DryRun } from '../dry-run/dry-run-adapters.js';
-import { isActive } from '../rollout/record.js';
-import type { HelmReleases, ReleaseObjects } from '../rollout/ports.js';
+import type { HelmReleases, Reporter } from '../rollout/ports.js';
 import { InputError, UnreachableError } from './errors.js';
 import { createReporter } from './progress.js';
 import { releasedOnInterrupt } from './signals.js';
@@ -77,7 +77,7 @@ function targetFor(flags: ClusterFlags, config: ConfigTarget): ClusterTarget {
  * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
  * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
  */
-export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout'): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout', reporter: Reporter = createReporter(process.stderr, process.env, { dryRun: flags.dryRun ?? false })): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
   const loaded = loadFor(flags, use);
   const { kubeconfig, kubeContext, namespace, helmBinary: binary } = targetFor(flags, loaded.target);
   const config = { ...loaded, spec: { ...loaded.spec, namespace, helm: { ...loaded.spec.helm, kubeContext } } };
@@ -98,15 +98,8 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
   const { release } = config.spec;
   // The adapter reads helm's release Secrets where HELM_DRIVER lets it, and runs helm otherwise.
   const helm: HelmReleases = new HelmReleasesAdapter({ runner, release, namespace, timeout: config.spec.helm.timeout, storage: new HelmReleaseStorage(kube) });
-  let objects: ReleaseObjects | undefined;
   const actor = actorName();
   const { records, reader, lock } = clusterAdapters(kube);
-  // A rollout in progress saved its objects at start: one API read instead of a helm process.
-  const recordedObjects = async () => {
-    const stored = await records.read(namespace, release);
-    return stored && isActive(stored.record) ? stored.record.objects : undefined;
-  };
-  const reporter = createReporter(process.stderr, process.env, { dryRun: flags.dryRun ?? false });
   // A lease held when SIGINT/SIGTERM comes is given back before the exit (signals.ts).
   const real = { helm, records, lock: releasedOnInterrupt(lock), reader, values: privateValuesFiles, clock: systemClock };
   // A dry run is the same runner over adapters that cannot write (src/dry-run).
@@ -120,7 +113,7 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse =
     holder: holderIdentity(actor),
     lockTtlSeconds: numberFromEnv('HELM_CANARY_LOCK_TTL_SECONDS', 60),
     verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
-    objects: async () => (objects ??= (await recordedObjects()) ?? discoverReleaseObjects(await helm.manifest(), release)),
+    objects: releaseObjectsResolver({ namespace, release }, records, helm, discoverReleaseObjects),
   };
   return { ctx, dryRun };
 }

@@ -23,7 +23,7 @@ function processDeps(): CliDeps {
     env: process.env,
     now: Date.now,
     // buildClusterContext makes its own reporter, the same one (process.stderr, process.env, Date.now).
-    connect: async (flags, use) => (await import('./cluster-context.js')).buildClusterContext(flags, use),
+    connect: async (flags, use, reporter) => (await import('./cluster-context.js')).buildClusterContext(flags, use, reporter),
     connectNamespace: async (flags) => (await import('./cluster-context.js')).buildReadContext(flags),
     askPerson: terminal ? async () => (await import('./commands/gate/inquirer-approver.js')).inquirerApprover : undefined,
   };
