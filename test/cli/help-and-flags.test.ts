@@ -1,7 +1,7 @@
 // What the CLI says about its own flags and about a chart that fails to render: each command's
 // help lists only the options it uses, a second -f is refused, flag problems are titled as flag
-// problems (not as the config file's; each problem still names its field), and a chart's template failure blames the chart first
-// (issue 10, defects 11 and 13).
+// problems (not as the config file's), and a chart's template failure blames the chart first
+// (issue 10, defects 11 and 13). A flag's problem names the flag, a file's the field.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,7 +89,7 @@ describe('flag problems are titled as flag problems, file problems name the file
     assert.equal(r.exitCode, 2, r.stderr);
     const lines = r.stderr.split('\n');
     assert.equal(lines[0], 'error: invalid flag --replicas');
-    assert.ok(lines.some((l) => /^\s+replicas: must be at least 1 \(got 0\)$/.test(l)), r.stderr);
+    assert.ok(lines.some((l) => /^\s+--replicas: must be at least 1 \(got 0\)$/.test(l)), r.stderr);
     assert.doesNotMatch(r.stderr, /canary\.yaml/);
   });
 
@@ -97,7 +97,7 @@ describe('flag problems are titled as flag problems, file problems name the file
     const r = await cli(['plan', '--steps', '10,120', '--replicas', '0', '--stable-tag', '83', '--new-tag', '84']);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.equal(r.stderr.split('\n')[0], 'error: invalid flags --replicas, --steps');
-    assert.match(r.stderr, /^\s+plan\.steps\[1\]: must be a whole number between 1 and 100 \(got 120\)$/m);
+    assert.match(r.stderr, /^\s+--steps \(plan\.steps\[1\]\): must be a whole number between 1 and 100 \(got 120\)$/m);
   });
 
   it('a problem of the file still names the file', async () => {
@@ -116,14 +116,14 @@ describe('flag problems are titled as flag problems, file problems name the file
     assert.equal(r.exitCode, 2, r.stderr);
     assert.equal(r.stderr.split('\n')[0], `error: invalid input: flag --steps, and the configuration in ${bad}`);
     assert.match(r.stderr, /^\s+image\.repository: is required$/m);
-    assert.match(r.stderr, /^\s+plan\.steps\[1\]: /m);
+    assert.match(r.stderr, /^\s+--steps \(plan\.steps\[1\]\): /m);
   });
 
   it('status --release with a bad name: "invalid flag --release"', async () => {
     const r = await cli(['status', '--release', 'Not_A_Name', '-n', 'x']);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.equal(r.stderr.split('\n')[0], 'error: invalid flag --release');
-    assert.match(r.stderr, /^\s+release: must be a valid Kubernetes name/m);
+    assert.match(r.stderr, /^\s+--release: must be a valid Kubernetes name/m);
   });
 });
 

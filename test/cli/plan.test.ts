@@ -76,11 +76,11 @@ describe('helm-canary plan', () => {
     const lines = r.stderr.split('\n').map((l) => l.trim());
     assert.ok(lines.includes('error: invalid flags --chart, --new-tag, --release, --replicas, --steps'), r.stderr);
     for (const expected of [
-      /^release: must be a valid Kubernetes name.*\(got "Bad_Name"\)$/,
-      /^replicas: must be at least 1 \(got 0\)$/,
-      /^plan\.steps\[1\]: must be a whole number between 1 and 100 \(got 120\)$/,
+      /^--release: must be a valid Kubernetes name.*\(got "Bad_Name"\)$/,
+      /^--replicas: must be at least 1 \(got 0\)$/,
+      /^--steps \(plan\.steps\[1\]\): must be a whole number between 1 and 100 \(got 120\)$/,
       /^--new-tag: must differ from the stable tag/,
-      /^chart: .*missing does not exist$/,
+      /^--chart: .*missing does not exist$/,
     ]) assert.ok(lines.some((l) => expected.test(l)), `${expected} in\n${r.stderr}`);
   });
 
@@ -99,7 +99,7 @@ describe('helm-canary plan', () => {
     writeFileSync(join(dir, 'secret.yaml'), 'password: "hunter2\n  : [\n');
     const r = await runCli(['plan', ...base, '--chart', join(dir, 'chart'), '--values', join(dir, 'secret.yaml')]);
     assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /valuesFiles\[0\]: .*secret\.yaml is not valid YAML/);
+    assert.match(r.stderr, /--values \(valuesFiles\[0\]\): .*secret\.yaml is not valid YAML/);
     assert.doesNotMatch(r.stderr, /hunter2/);
   });
 
