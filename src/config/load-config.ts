@@ -4,15 +4,17 @@
 // where to act; a command's own inputs (--tag, --new-tag, --to) are its own (commands/actions), and
 // where a cluster command acts is resolveTarget's choice (resolve-target.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { checkPlan, DEFAULT_VALUE_PATHS, ROLES, type ChartRef, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
+import { checkPlan, type Plan, type ReleaseSpec, type ValuePaths } from '../engine/index.js';
 import { ConfigError, InvalidInputError } from './config-error.js';
 import { configFile, releaseTarget, type ConfigFile } from './schema.js';
 import { blameFlags, formatIssues } from './format-issues.js';
 import type { ConfigTarget } from './resolve-target.js';
 import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
+import { checkValuePaths, mergeValuePaths } from './value-paths.js';
+import { checkFiles, safeChartRef } from './config-files.js';
 
 /** DEFAULT_CONFIG_FILE is read from the working directory when no -f is given. */
 export const DEFAULT_CONFIG_FILE = 'canary.yaml';
@@ -107,60 +109,6 @@ function overlayFlags(raw: Record<string, unknown>, flags: ConfigFlags, problems
   return out;
 }
 
-function toChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef {
-  if (typeof chart !== 'string') {
-    return 'oci' in chart ? { kind: 'oci', ref: chart.oci, version: chart.version } : { kind: 'repo', repoUrl: chart.repo, name: chart.name, version: chart.version };
-  }
-  if (chart.startsWith('oci://')) return { kind: 'oci', ref: chart };
-  return { kind: 'path', path: isAbsolute(chart) ? chart : resolve(baseDir, chart) };
-}
-
-/**
- * checkValuePaths lists value paths that cannot all be written: two the same, or one inside
- * another (`productionDeployment.image` and `productionDeployment.image.tag`).
- */
-export function checkValuePaths(paths: ValuePaths): string[] {
-  const all = ROLES.flatMap((role) =>
-    (Object.keys(paths[role]) as (keyof ValuePaths['production'])[]).map((field) => ({ at: `valuePaths.${role}.${field}`, path: paths[role][field] })),
-  );
-  const problems: string[] = [];
-  all.forEach((a, i) => {
-    for (const b of all.slice(i + 1)) {
-      if (a.path === b.path) problems.push(`${b.at}: is the same path as ${a.at} (${JSON.stringify(a.path)}); each value needs its own`);
-      else if (b.path.startsWith(`${a.path}.`)) problems.push(`${b.at}: ${JSON.stringify(b.path)} is inside ${a.at} (${JSON.stringify(a.path)}); one value cannot be both a value and a map`);
-      else if (a.path.startsWith(`${b.path}.`)) problems.push(`${a.at}: ${JSON.stringify(a.path)} is inside ${b.at} (${JSON.stringify(b.path)}); one value cannot be both a value and a map`);
-    }
-  });
-  return problems;
-}
-
-function mergeValuePaths(custom: ConfigFile['valuePaths']): ValuePaths {
-  return {
-    production: { ...DEFAULT_VALUE_PATHS.production, ...custom?.production },
-    canary: { ...DEFAULT_VALUE_PATHS.canary, ...custom?.canary },
-  };
-}
-
-// Files the config names must exist, and values files must parse: helm would fail later, after
-// a lock was taken and a record written.
-function checkFiles(chart: ChartRef | undefined, valuesFiles: string[], problems: string[]): void {
-  if (chart?.kind === 'path' && !existsSync(chart.path)) problems.push(`chart: ${chart.path} does not exist`);
-  valuesFiles.forEach((file, i) => {
-    if (!existsSync(file)) {
-      problems.push(`valuesFiles[${i}]: ${file} does not exist`);
-      return;
-    }
-    try {
-      const parsed = parse(readFileSync(file, 'utf8'));
-      if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) problems.push(`valuesFiles[${i}]: ${file} must be a YAML map`);
-    } catch (err) {
-      // Only the parser's position is shown: the file's contents may hold secrets.
-      const where = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-      problems.push(`valuesFiles[${i}]: ${file} is not valid YAML${where ? ` (line ${where.line}, column ${where.col})` : ''}`);
-    }
-  });
-}
-
 // The config field each flag sets: a problem there is the flag's, and names it.
 const FLAG_FIELDS: readonly (readonly [keyof ConfigFlags, string, string])[] = [
   ['release', 'release', '--release'],
@@ -229,7 +177,7 @@ function configTarget(raw: Record<string, unknown>, helm: ConfigFile['helm'], ba
 /**
  * loadReleaseTarget reads only what names a deployed release and how to reach it (release,
  * namespace, valuePaths, helm settings): `status` of one release needs no chart, image or plan.
- * Throws ConfigError listing every problem in those fields.
+ * Throws InvalidInputError listing every problem in those fields.
  */
 export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): ReleaseTarget {
   const { merged, raw, source, baseDir, problems } = readMerged(flags, cwd);
@@ -307,11 +255,4 @@ function readPlan(merged: Record<string, unknown>, baseDir: string, replicas: nu
   const own = new Set(['drainSeconds', 'replicas']);
   problems.push(...checkPlan(plan, replicas).filter((p) => !own.has(p.path)).map((p) => `plan.${p.path}: ${p.message}`));
   return plan;
-}
-
-function safeChartRef(chart: ConfigFile['chart'], baseDir: string): ChartRef | undefined {
-  if (typeof chart === 'string') return toChartRef(chart, baseDir);
-  if ('oci' in chart && typeof chart.oci === 'string') return toChartRef(chart, baseDir);
-  if ('repo' in chart && typeof chart.repo === 'string' && typeof chart.name === 'string') return toChartRef(chart, baseDir);
-  return undefined;
 }

@@ -11,8 +11,8 @@
 //               the kubeconfig context's namespace, then "default"
 import { ConfigError } from './config-error.js';
 
-/** PluginEnv is what helm passes a plugin (`helm canary ...`) instead of -n and --kube-context. */
-export interface PluginEnv {
+// What helm passes a plugin (`helm canary ...`) instead of -n and --kube-context. */
+interface PluginEnv {
   /** HELM_NAMESPACE: helm's -n, else the context's namespace, else "default"; set on every call. */
   namespace?: string;
   /** HELM_KUBECONTEXT: helm's --kube-context; empty when not given. */
@@ -24,13 +24,13 @@ export interface PluginEnv {
  * helm sets HELM_PLUGIN_NAME and HELM_PLUGIN_DIR for plugins only; HELM_NAMESPACE alone may be a
  * user's own setting and does not make a plugin call.
  */
-export function pluginEnv(env: Record<string, string | undefined>): PluginEnv | undefined {
+function pluginEnv(env: Record<string, string | undefined>): PluginEnv | undefined {
   if (!env.HELM_PLUGIN_NAME && !env.HELM_PLUGIN_DIR) return undefined;
   return { namespace: env.HELM_NAMESPACE || undefined, kubeContext: env.HELM_KUBECONTEXT || undefined };
 }
 
-/** ContextFlags are the flags that name a kubeconfig context. */
-export interface ContextFlags {
+// The flags that name a kubeconfig context.
+interface ContextFlags {
   context?: string;
   kubeContext?: string;
 }
@@ -69,8 +69,8 @@ interface NamespaceInputs {
   contextNamespace: () => { namespace?: string; context?: string };
 }
 
-/** ResolvedNamespace is the namespace to act on and where it came from, for messages. */
-export interface ResolvedNamespace {
+// The namespace to act on and where it came from, for messages.
+interface ResolvedNamespace {
   namespace: string;
   from: string;
 }
