@@ -15,6 +15,10 @@ function seconds(ms: number): string {
 /** outcomeText words what a command achieved; a dry run's outcome is what would be. */
 export function outcomeText(outcome: Outcome, dryRun: boolean): string {
   switch (outcome.kind) {
+    case 'rollout-recorded':
+      return dryRun
+        ? `[dry run] would record a rollout of ${outcome.release}: ${outcome.stableTag} -> ${outcome.newTag} (plan ${outcome.plan})`
+        : `rollout of ${outcome.release} recorded: ${outcome.stableTag} -> ${outcome.newTag} (plan ${outcome.plan})`;
     case 'stage-reached':
       return dryRun
         ? `[dry run] stage ${outcome.stage} of ${outcome.of} (${outcome.name}) would be in place`
@@ -49,6 +53,8 @@ export function createReporter(stream: Writer = process.stderr, env: NodeJS.Proc
     outcome: (outcome) => write(outcomeText(outcome, options.dryRun ?? false)),
     warn: (message) => write(ci ? warningAnnotation(ci, message) : `warning: ${message}`),
     task(label) {
+      // A dry run runs nothing: its steps are the "would apply" lines, not steps done.
+      if (options.dryRun) return { done: () => undefined, fail: (m) => write(`FAILED ${label}${m ? `: ${m}` : ''}`) };
       const started = now();
       let timer: NodeJS.Timeout | undefined;
       const grouped = ci !== undefined && openGroups === 0;

@@ -3,9 +3,7 @@
 // cluster as read afterwards shows what the recorded applies would have set (pods ready), so the
 // runner goes through every stage it would apply, without waiting, and changes nothing.
 // Picked in the wiring; the runner has no dry-run branch of its own.
-import { stringify } from 'yaml';
 import { readChartValues, ROLES, type StageValues, type ValuePaths } from '../engine/index.js';
-import { shellQuote } from '../text/shell-quote.js';
 import type { Clock, ClusterReader, DeploymentState, HelmReleases, LiveState, ReleaseLock, ReleaseObjects, RecordStore, Reporter, StoredRecord, ValuesFiles } from '../rollout/ports.js';
 
 /** WouldApply is one helm upgrade a dry run would run, as data (`--dry-run -o json`). */
@@ -36,10 +34,6 @@ export interface DryRun {
   ports: DryRunPorts;
   /** The upgrades that would have run, in order. */
   wouldApply: WouldApply[];
-}
-
-function indent(text: string): string {
-  return text.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
 }
 
 // The live state the recorded applies would leave: every value set, every pod ready.
@@ -82,7 +76,7 @@ export function dryRunAdapters(real: DryRunPorts, valuePaths: ValuePaths, report
       const title = (description ?? 'helm upgrade').replace(/^helm-canary (\S+ -> \S+: )?/, '');
       const apply = { title, description, helm: argv, valuesFile: file?.name ?? '', values: file?.values };
       wouldApply.push(apply);
-      reporter.info(`[dry run] would apply ${title}\n  helm ${argv.map(shellQuote).join(' ')}\n  ${apply.valuesFile}:\n${indent(stringify(apply.values))}`);
+      reporter.info(`[dry run] would apply ${title}`);
       const read = file ? readChartValues(file.values, valuePaths) : undefined;
       if (read && 'values' in read) applied = read.values;
     },

@@ -2,6 +2,7 @@
 // helm run (binary missing, helm exiting non-zero, our own timeout) becomes a HelmError with
 // typed fields, so callers branch on `kind`, never on message text.
 import { classifyHelmStderr, type HelmErrorKind } from './helm-error-kind.js';
+import { shellQuote } from '../text/shell-quote.js';
 
 /** HelmErrorDetails are the facts a HelmError is built from. */
 export interface HelmErrorDetails {
@@ -57,14 +58,15 @@ export class HelmError extends Error {
 
 /** formatHelmErrorMessage builds every HelmError message: what ran, how it ended, helm's stderr, the hint. */
 export function formatHelmErrorMessage(kind: HelmErrorKind, details: HelmErrorDetails): string {
-  const ran = `helm ${details.command.join(' ')}`;
+  // Quoted as a shell would need it, so the line can be copied and run again.
+  const ran = `helm ${details.command.map(shellQuote).join(' ')}`;
   let how: string;
   if (kind === 'not-found') how = `could not run ${details.binary}: not found`;
   else if (details.spawnCode) how = `could not run ${details.binary}: ${details.spawnCode}`;
   else if (details.timedOut) how = 'timed out and was killed';
   else if (details.exitCode !== undefined) how = `failed with exit code ${details.exitCode}`;
   else how = 'was killed';
-  const lines = [`${ran} ${how} (${kind})`];
+  const lines = [`${ran} ${how}`];
   const stderr = details.stderr.trim();
   if (stderr) lines.push(stderr);
   const hint = templateFailureHint(stderr) ?? HINTS[kind];

@@ -155,6 +155,7 @@ export interface Clock {
 
 /** Outcome is what a command achieved, for the reporter to word (a dry run's says "would"). */
 export type Outcome =
+  | { kind: 'rollout-recorded'; release: string; stableTag: string; newTag: string; plan: string }
   | { kind: 'stage-reached'; stage: number; of: number; name: string }
   | { kind: 'rolled-back'; release: string; tag: string }
   | { kind: 'deployed'; release: string; image: string };

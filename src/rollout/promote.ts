@@ -117,7 +117,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
         ctx.reporter.warn(`${title} failed; rolling back (--rollback-on-failure)`);
         await rollbackLocked(ctx, current);
         const details = err instanceof StageFailedError ? err.details : [];
-        throw new StageFailedError(`${title} failed and the release was rolled back to ${current.record.stableTag}: ${message}`, details, true);
+        throw new StageFailedError(`${message}; the release was rolled back to ${current.record.stableTag}`, details, true);
       }
       throw err;
     }

@@ -83,7 +83,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
     }
     const record = { ...newRecord(ctx, ctx.spec, stableTag, options.newTag, ctx.plan), objects: await ctx.objects() };
     const stored = await saveRecord(ctx, { record, version: previous?.version }, {}, { action: 'start', from: 1, to: 1, result: 'ok', message: `${stableTag} -> ${options.newTag}` });
-    ctx.reporter.info(`rollout of ${release} recorded: ${stableTag} -> ${options.newTag} (plan ${ctx.plan.name})`);
+    ctx.reporter.outcome({ kind: 'rollout-recorded', release, stableTag, newTag: options.newTag, plan: ctx.plan.name });
     return promoteLocked(ctx, stored, { to: options.to ?? 2, rollbackOnFailure: options.rollbackOnFailure });
   });
 }

@@ -148,7 +148,7 @@ export function buildStatus(inputs: StatusInputs): ReleaseStatus {
       position = `a rollout is in progress but has no record: ${evidence}`;
       stableTag = stableRevision?.tag ?? stableTag;
       nextMoves = ['rollback (rebuilds the record from the cluster and helm history)'];
-    }
+    } else if (!record) nextMoves = ['start a new rollout'];
   }
   const weights = live.traffic?.weights ?? {};
   return {

@@ -96,9 +96,9 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /\[dry run\] would apply stage 5 \(production updated\)/);
     // the runner waits for the pods itself (only those the apply changes), so no helm --wait
-    assert.match(r.stderr, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --description 'helm-canary 1\.0 -> 2\.0: stage 5 \(production updated\): production tag 1\.0 -> 2\.0' --timeout 20s/);
+    assert.match(r.stdout, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --description 'helm-canary 1\.0 -> 2\.0: stage 5 \(production updated\): production tag 1\.0 -> 2\.0' --timeout 20s/);
     assert.match(r.stderr, /\[dry run\] stage 5 of 7 \(production updated\) would be in place/);
-    assert.match(r.stderr, /productionDeployment:\n\s+image:\n\s+repository: acr\.io\/bookinfo\/productpage\n\s+tag: "2\.0"/);
+    assert.match(r.stdout, /productionDeployment:\n\s+image:\n\s+repository: acr\.io\/bookinfo\/productpage\n\s+tag: "2\.0"/);
     assert.equal(helmRevisions(env), revisions);
     assert.equal(env.observe().record!.stage, 4);
     assert.equal(env.observe().record!.phase, 'in-progress');

@@ -24,6 +24,7 @@ describe('helm-canary deploy', () => {
         '  production web-production  registry.example/web:v1  ready 2/2  weight 100 %',
         '  canary     web-canary  registry.example/web:v1  ready 0/0  weight 0 %',
         '  helm       revision 1, deployed',
+        '  next       start a new rollout',
       ),
     );
     assert.equal(r.exitCode, 0);

@@ -10,7 +10,7 @@ const HELM_WAIT_TIMES_OUT: CommandFault = { kind: 'helm-error', atUpgrade: 1, wh
 const STAGE_3 = 'stage 3 (canary 90 %): traffic 90/10 -> 10/90';
 // What helm said, as the error's details print it.
 const HELM_FAILED = [
-  `  helm upgrade --install web charts/canary-app --namespace shop --values /model/values/web-stage-3a.values.yaml --description helm-canary v1 -> v2: ${STAGE_3} --timeout 30s failed with exit code 1 (wait-timeout)`,
+  `  helm upgrade --install web charts/canary-app --namespace shop --values /model/values/web-stage-3a.values.yaml --description 'helm-canary v1 -> v2: ${STAGE_3}' --timeout 30s failed with exit code 1`,
   '    Error: UPGRADE FAILED: context deadline exceeded (injected)',
   '    hint: the pods did not become ready in time; check the pods and events, or raise --timeout',
 ];
@@ -111,7 +111,7 @@ describe('helm-canary promote', () => {
         '... rollback step 2/2: canary tag v2 -> v1, replicas 2 -> 0',
         'done rollback step 2/2: canary tag v2 -> v1, replicas 2 -> 0 (0.0s)',
         'rolled back: web runs v1 with all traffic on production',
-        'error: stage 3 (canary 90 %) failed and the release was rolled back to v1: stage 3 (canary 90 %) (traffic 90/10 -> 10/90): helm upgrade failed',
+        'error: stage 3 (canary 90 %) (traffic 90/10 -> 10/90): helm upgrade failed; the release was rolled back to v1',
         ...HELM_FAILED,
       ),
     );

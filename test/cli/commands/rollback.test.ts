@@ -40,4 +40,10 @@ describe('helm-canary rollback', () => {
     const r = await new CliHarness().run(['rollback']);
     assert.deepEqual(r, { exitCode: 0, stdout: '', stderr: lines('no rollout of web was ever started in namespace shop: nothing to roll back') });
   });
+
+  it('of a release never installed, -o json: a document saying so on stdout, exit 0', async () => {
+    const r = await new CliHarness().run(['rollback', '-o', 'json']);
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(JSON.parse(r.stdout), { release: 'web', namespace: 'shop', installed: false, rolledBack: false });
+  });
 });

@@ -57,7 +57,7 @@ describe('helm-canary start', () => {
     assert.equal(r.exitCode, 0);
   });
 
-  it('--dry-run -o json prints the applies it would run as JSON, shows them on stderr, and changes nothing', async () => {
+  it('--dry-run -o json prints the applies it would run as JSON, says "would" on stderr, and changes nothing', async () => {
     const h = await new CliHarness().given(['deploy', '--tag', 'v1']);
     const r = await h.run(['start', '--new-tag', 'v2', '--dry-run', '-o', 'json']);
     const helmArgv = (file: string, title: string) => ['upgrade', '--install', 'web', 'charts/canary-app', '--namespace', 'shop', '--values', file, '--description', `helm-canary v1 -> v2: ${title}`, '--timeout', '30s'];
@@ -84,20 +84,32 @@ describe('helm-canary start', () => {
     assert.equal(
       r.stderr,
       lines(
-        'rollout of web recorded: v1 -> v2 (plan seven-stage)',
-        `... ${STEP_1}`,
+        '[dry run] would record a rollout of web: v1 -> v2 (plan seven-stage)',
         `[dry run] would apply ${STEP_1}`,
-        `  helm upgrade --install web charts/canary-app --namespace shop --values web-stage-2a.values.yaml --description 'helm-canary v1 -> v2: ${STEP_1}' --timeout 30s`,
-        '  web-stage-2a.values.yaml:',
-        ...valuesYaml({ tag: 'v1', weight: 100 }, { tag: 'v2', replicas: 2, weight: 0 }),
-        `done ${STEP_1} (0.0s)`,
-        `... ${STEP_2}`,
         `[dry run] would apply ${STEP_2}`,
-        `  helm upgrade --install web charts/canary-app --namespace shop --values web-stage-2b.values.yaml --description 'helm-canary v1 -> v2: ${STEP_2}' --timeout 30s`,
-        '  web-stage-2b.values.yaml:',
-        ...valuesYaml({ tag: 'v1', weight: 90 }, { tag: 'v2', replicas: 2, weight: 10 }),
-        `done ${STEP_2} (0.0s)`,
         '[dry run] stage 2 of 7 (canary 10 %) would be in place',
+      ),
+    );
+    assert.equal(r.exitCode, 0);
+    assert.equal(h.world.records.current(), undefined, 'no rollout was recorded');
+    assert.equal(h.world.helm.history.length, 1, 'helm still has the deploy only');
+  });
+
+  it('--dry-run prints on stdout each helm upgrade it would run, quoted to be copied, with its values file', async () => {
+    const h = await new CliHarness().given(['deploy', '--tag', 'v1']);
+    const r = await h.run(['start', '--new-tag', 'v2', '--dry-run']);
+    assert.equal(
+      r.stdout,
+      lines(
+        '[dry run] would apply 2 helm upgrades, nothing was changed:',
+        `1. ${STEP_1}`,
+        `   helm upgrade --install web charts/canary-app --namespace shop --values web-stage-2a.values.yaml --description 'helm-canary v1 -> v2: ${STEP_1}' --timeout 30s`,
+        '   web-stage-2a.values.yaml:',
+        ...valuesYaml({ tag: 'v1', weight: 100 }, { tag: 'v2', replicas: 2, weight: 0 }).map((l) => ` ${l}`),
+        `2. ${STEP_2}`,
+        `   helm upgrade --install web charts/canary-app --namespace shop --values web-stage-2b.values.yaml --description 'helm-canary v1 -> v2: ${STEP_2}' --timeout 30s`,
+        '   web-stage-2b.values.yaml:',
+        ...valuesYaml({ tag: 'v1', weight: 90 }, { tag: 'v2', replicas: 2, weight: 10 }).map((l) => ` ${l}`),
       ),
     );
     assert.equal(r.exitCode, 0);

@@ -7,6 +7,7 @@ import { createReporter } from '../../progress.js';
 import { InputError } from '../../errors.js';
 import { toCliError } from '../../to-cli-error.js';
 import { renderStatusText } from '../../render/status-text.js';
+import { renderDryRun } from '../../render/dry-run-text.js';
 import { readStatus } from '../../../rollout/status.js';
 import type { RunnerContext } from '../../../rollout/context.js';
 import type { DryRun } from '../../../dry-run/dry-run-adapters.js';
@@ -26,7 +27,7 @@ export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: Outp
     // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
     const { wouldApply } = dryRun;
     if (flags.output === 'json') deps.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
-    else if (wouldApply.length === 0) deps.stdout.write('[dry run] nothing would be applied\n');
+    else deps.stdout.write(`${renderDryRun(wouldApply)}\n`);
     return;
   }
   const status = await readStatus(ctx);

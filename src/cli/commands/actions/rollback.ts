@@ -11,8 +11,11 @@ export type RollbackFlags = ClusterFlags & OutputFlags & { recover?: boolean };
 export function runRollback(flags: RollbackFlags, deps: CliDeps): Promise<void> {
   return withContext(deps, flags, async (ctx) => {
     const rolled = await rollback(ctx, { recover: flags.recover });
-    // A pipeline's rollback job for a release that was never installed: nothing to show either.
-    if (rolled === undefined && (await ctx.helm.status()) === undefined) return;
+    // A pipeline's rollback job for a release that was never installed: no status to show.
+    if (rolled === undefined && (await ctx.helm.status()) === undefined) {
+      if (flags.output === 'json') deps.stdout.write(`${JSON.stringify({ release: ctx.spec.release, namespace: ctx.spec.namespace, installed: false, rolledBack: false }, null, 2)}\n`);
+      return;
+    }
     await printStatus(deps, ctx, flags);
   });
 }
