@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import type { Plan } from '../engine/index.js';
 import { packageRoot } from './package-root.js';
 import { planFile, type PlanFile } from './schema.js';
-import { formatIssues } from './format-issues.js';
+import { formatIssues } from '../text/zod-issues.js';
 import { safeParse } from 'zod/mini';
 
 /** DEFAULT_DRAIN_SECONDS lets Envoy proxies learn a weight change before pods go (Istio's own docs suggest seconds). */

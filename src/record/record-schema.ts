@@ -3,7 +3,7 @@
 // `schemaVersion` says which form a record was written in: records from before it existed are
 // version 1; a newer one was written by a newer helm-canary, whose fields this build cannot know.
 import * as z from 'zod/mini';
-import { formatIssues } from '../config/format-issues.js';
+import { formatIssues } from '../text/zod-issues.js';
 import { ROLES, stageCount } from '../engine/index.js';
 import { RECORD_SCHEMA_VERSION, type RolloutRecord } from './record.js';
 

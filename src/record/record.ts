@@ -1,7 +1,6 @@
 // The rollout record: the state of one release's rollout, kept in the cluster (a ConfigMap) so any
 // machine can continue, inspect or roll it back. record-schema.ts checks what is read against it.
 import type { DeploymentRole } from '../engine/index.js';
-import type { ReleaseObjects } from '../rollout/ports.js';
 
 /** RECORD_SCHEMA_VERSION is the version of the stored record this build writes and reads (records without one are version 1). */
 export const RECORD_SCHEMA_VERSION = 1;
@@ -24,6 +23,16 @@ export interface HistoryEntry {
   to: number;
   result: 'ok' | 'failed';
   message?: string;
+}
+
+/** ReleaseObjects names the objects of a release the runner verifies; a rollout saves them in its record at start. */
+export interface ReleaseObjects {
+  production: string;
+  canary: string;
+  virtualService: string;
+  destinationRule?: string;
+  /** Subset names in the VirtualService / DestinationRule. */
+  subsets: Record<DeploymentRole, string>;
 }
 
 /** RolloutRecord is the rollout's state, kept in the cluster so any machine can continue it. */

@@ -1,10 +1,10 @@
 // The ports the rollout runner drives, named by role. Adapters implement them (src/kube/ with
 // @kubernetes/client-node, src/helm/ with execa); tests may pass fakes. Nothing here does I/O.
 import type { DeploymentRole } from '../engine/index.js';
-import type { RolloutRecord, StoredRecord } from '../record/record.js';
+import type { ReleaseObjects, RolloutRecord, StoredRecord } from '../record/record.js';
 
 // The record's types live in its module; re-exported for the ports' users.
-export type { HistoryEntry, RolloutPhase, RolloutRecord, StoredRecord } from '../record/record.js';
+export type { HistoryEntry, ReleaseObjects, RolloutPhase, RolloutRecord, StoredRecord } from '../record/record.js';
 
 /** RecordStore keeps rollout records in the cluster (one per release). */
 export interface RecordStore {
@@ -71,16 +71,6 @@ export interface TrafficState {
   weights: Record<string, number>;
   destinationRule?: string;
   subsets: string[];
-}
-
-/** ReleaseObjects names the objects of a release the runner verifies. */
-export interface ReleaseObjects {
-  production: string;
-  canary: string;
-  virtualService: string;
-  destinationRule?: string;
-  /** Subset names in the VirtualService / DestinationRule. */
-  subsets: Record<DeploymentRole, string>;
 }
 
 /** LiveState is what the cluster runs for a release. */
