@@ -4,6 +4,7 @@
 // runner goes through every stage it would apply, without waiting, and changes nothing.
 // Picked in the wiring; the runner has no dry-run branch of its own.
 import { readChartValues, ROLES, type StageValues, type ValuePaths } from '../engine/index.js';
+import type { RunnerContext } from '../rollout/context.js';
 import type { Clock, ClusterReader, DeploymentState, HelmReleases, LiveState, ReleaseLock, ReleaseObjects, RecordStore, Reporter, StoredRecord, ValuesFiles } from '../rollout/ports.js';
 
 /** WouldApply is one helm upgrade a dry run would run, as data (`--dry-run -o json`). */
@@ -20,14 +21,7 @@ export interface WouldApply {
 }
 
 /** DryRunPorts are the ports a dry run swaps. */
-export interface DryRunPorts {
-  helm: HelmReleases;
-  records: RecordStore;
-  lock: ReleaseLock;
-  reader: ClusterReader;
-  values: ValuesFiles;
-  clock: Clock;
-}
+export type DryRunPorts = Pick<RunnerContext, 'helm' | 'records' | 'lock' | 'reader' | 'values' | 'clock'>;
 
 /** DryRun is a dry run's adapters and what they recorded. */
 export interface DryRun {
