@@ -17,7 +17,6 @@ import { releaseObjectsResolver } from '../rollout/release-objects.js';
 import { dryRunAdapters, type DryRun } from '../dry-run/dry-run-adapters.js';
 import type { HelmReleases, Reporter } from '../rollout/ports.js';
 import { InputError, UnreachableError } from './errors.js';
-import { createReporter } from './progress.js';
 import { releasedOnInterrupt } from './signals.js';
 
 /** ClusterFlags are the flags every cluster command takes: the config's, and where to act (resolveTarget's). */
@@ -77,7 +76,7 @@ function targetFor(flags: ClusterFlags, config: ConfigTarget): ClusterTarget {
  * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
  * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
  */
-export async function buildClusterContext(flags: ClusterFlags, use: ContextUse = 'rollout', reporter: Reporter = createReporter(process.stderr, process.env, { dryRun: flags.dryRun ?? false })): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse, reporter: Reporter): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
   const loaded = loadFor(flags, use);
   const { kubeconfig, kubeContext, namespace, helmBinary: binary } = targetFor(flags, loaded.target);
   const config = { ...loaded, spec: { ...loaded.spec, namespace, helm: { ...loaded.spec.helm, kubeContext } } };

@@ -1,11 +1,13 @@
 // The helm failures that are not a failed stage: helm cannot run or reach the cluster, or helm
 // refuses to act on the release as it stands. Typed here, so the CLI gives each its exit code
 // (3 and 4); every other HelmError is a failed stage.
+import type { Refusal } from '../rollout/ports.js';
 import { HelmError } from './helm-error.js';
 
 /** HelmUnreachableError: helm is not installed, or cannot reach the cluster. */
-export class HelmUnreachableError extends Error {
+export class HelmUnreachableError extends Error implements Refusal {
   override name = 'HelmUnreachableError';
+  readonly refusal = true;
   constructor(
     message: string,
     readonly details: string[] = [],
@@ -15,8 +17,9 @@ export class HelmUnreachableError extends Error {
 }
 
 /** HelmBlockedError: helm refuses the release as it stands (fields changed outside helm, another operation pending). */
-export class HelmBlockedError extends Error {
+export class HelmBlockedError extends Error implements Refusal {
   override name = 'HelmBlockedError';
+  readonly refusal = true;
   constructor(
     message: string,
     readonly details: string[] = [],

@@ -11,8 +11,7 @@
 // (PlannedApply); this file only carries it out, keeping the record current so another process
 // can take over.
 import type { PlannedApply, StageValues } from '../engine/index.js';
-import { HelmBlockedError, HelmUnreachableError } from '../helm/helm-refusals.js';
-import { BlockedError, StageFailedError } from './rollout-errors.js';
+import { isRefusal, StageFailedError } from './rollout-errors.js';
 import type { ApplyPorts, RecordPorts, WaitPorts } from './context.js';
 import { ensureLockHeld } from './guard.js';
 import type { RolloutRecord, StoredRecord, UpgradeOptions } from './ports.js';
@@ -65,7 +64,7 @@ async function applyOne(ctx: ApplyPorts, holder: RecordHolder | undefined, apply
     });
   } catch (err) {
     // A refusal (the lease lost, helm stuck or unable to reach the cluster) is not a failed stage.
-    if (err instanceof BlockedError || err instanceof HelmBlockedError || err instanceof HelmUnreachableError) throw err;
+    if (isRefusal(err)) throw err;
     throw new StageFailedError(`${apply.title}: helm upgrade failed`, [(err as Error).message]);
   }
   const waits = apply.waitFor.length > 0;

@@ -111,6 +111,15 @@ export interface UpgradeOptions {
   takeOwnership?: boolean;
 }
 
+/**
+ * Refusal is the mark of an adapter's error that says the release as it stands refused the change
+ * (helm is stuck or out of reach), as opposed to a change that was tried and failed: the runner
+ * passes a refusal on as it is, and reports any other failure of an apply as a failed stage.
+ */
+export interface Refusal {
+  readonly refusal: true;
+}
+
 /** HelmReleases is what the runner needs of helm, with the release and namespace fixed. */
 export interface HelmReleases {
   /** upgrade runs `helm ...argv` (an upgrade --install); throws the helm adapter's error on failure. */

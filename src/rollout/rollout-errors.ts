@@ -1,5 +1,6 @@
 // The runner's errors, named for why a command stopped. The CLI maps each to its documented exit
 // code (src/cli/to-cli-error.ts); the runner never chooses an exit code itself.
+import type { Refusal } from './ports.js';
 
 /** BadRequestError: the command asked for what cannot be (a release that does not exist, a stage behind); nothing was run. */
 export class BadRequestError extends Error {
@@ -33,4 +34,9 @@ export class StageFailedError extends Error {
   ) {
     super(message);
   }
+}
+
+/** isRefusal is true for an error marked as a Refusal (ports.ts): the release's state refused the change. */
+export function isRefusal(err: unknown): boolean {
+  return err instanceof BlockedError || (typeof err === 'object' && err !== null && (err as Partial<Refusal>).refusal === true);
 }

@@ -4,11 +4,10 @@ import { Option, type Command } from 'commander';
 import { addConfigOptions } from '../options.js';
 import type { CliDeps } from '../cli-deps.js';
 
-/** PLAN_OUTPUTS lists the formats of `helm-canary plan --output`. */
-export const PLAN_OUTPUTS = ['table', 'json', 'yaml', 'script'] as const;
+import { PLAN_OUTPUTS, type PlanOutput } from './plan-outputs.js';
 
 /** PlanOptions are plan's parsed options. */
-export type PlanOptions = import('./actions/plan.js').PlanFlags & { output: (typeof PLAN_OUTPUTS)[number] };
+export type PlanOptions = import('./actions/plan.js').PlanFlags & { output: PlanOutput };
 
 /** planAction prints the plan in the format asked for. */
 export async function planAction(opts: PlanOptions, deps: CliDeps): Promise<void> {

@@ -9,9 +9,7 @@ import { InputError } from '../../errors.js';
 import { renderPlanTable } from '../../render/plan-table.js';
 import { renderPlanScript } from '../../render/plan-script.js';
 
-import type { PLAN_OUTPUTS } from '../plan.js';
-
-export type PlanOutput = (typeof PLAN_OUTPUTS)[number];
+import type { PlanOutput } from '../plan-outputs.js';
 
 /** PlanFlags are plan's (and lint's) inputs: the config's flags and the two tags. */
 export type PlanFlags = ConfigFlags & { stableTag?: string; newTag?: string };
