@@ -127,8 +127,9 @@ export function decidePromote(stages: Stage[], record: RecordedRollout | undefin
     start = { at: record.stage, from: seen.values ?? stages[record.stage - 1]!.values };
   }
   const { at, resuming, recordReached = false } = start;
-  // The interrupted run was taking the release to this stage: a person judges it before the next.
-  if (recordReached && request.to === undefined) return { kind: 'promote', from: at, recordReached, moves: [] };
+  // The interrupted run was taking the release to this stage: it is recorded, and a person judges
+  // it before the next (or the promote asked for just this stage, a pipeline job run again).
+  if (recordReached && (request.to === undefined || request.to === at)) return { kind: 'promote', from: at, recordReached, moves: [] };
   const target = request.to ?? resuming ?? at + 1;
   if (at === stages.length && request.to !== at) return { kind: 'complete', stage: at };
   if (request.to !== undefined && target === at && !resuming) return { kind: 'already-at', stage: at };

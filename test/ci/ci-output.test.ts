@@ -133,7 +133,7 @@ describe('errors as annotations (built CLI)', () => {
   it('GitHub: ::error:: with the message and every problem, exit code unchanged', async () => {
     const r = await runCli(bad, { env: { GITHUB_ACTIONS: 'true' } });
     assert.equal(r.exitCode, 2);
-    assert.match(r.stderr, /^::error title=helm-canary \(exit 2\)::invalid input: flags --chart, --release, and the configuration%0Arelease: must be a valid Kubernetes name.*%0Achart: \/nonexistent does not exist/m);
+    assert.match(r.stderr, /^::error title=helm-canary \(exit 2\)::invalid input: flags --chart, --release, and the configuration%0A--release: must be a valid Kubernetes name.*%0A--chart: \/nonexistent does not exist/m);
   });
 
   it('Azure: ##vso[task.logissue type=error]; none outside CI', async () => {

@@ -46,6 +46,9 @@ const rows: Row[] = [
   ['a Deployment missing', { stage: 3, phase: 'in-progress' }, undefined, false, {}, 'drift at 3: objects missing'],
   // An interrupted promote: its values fully applied and ready is a stage reached that a person judges first.
   ['target applied, pods ready', { stage: 2, phase: 'promoting', target: 3 }, at(3), true, {}, 'promote from 3 (record reached): nothing'],
+  // Found by the failures-under-load tier (SIGKILL during stage 5's helm, then `promote --to 5 --recover`):
+  // the stage was reported as already reached, and never recorded.
+  ['target applied, pods ready, --to the target', { stage: 4, phase: 'promoting', target: 5 }, at(5), true, { to: 5 }, 'promote from 5 (record reached): nothing'],
   ['target applied, pods ready, --to further', { stage: 2, phase: 'promoting', target: 3 }, at(3), true, { to: 4 }, 'promote from 3 (record reached): 4[1]'],
   // Values in place with pods that never became ready: a stage to re-do, never one to go past.
   ['target applied, pods not ready', { stage: 2, phase: 'failed', target: 3 }, at(3), false, {}, 'promote from 2: 3[0]'],
