@@ -175,6 +175,12 @@ export function checkAfterCommand(world: World, options: ModelOptions, step: Com
   if (step.do === 'deploy' && !dryRun && outcome.ok && showsRollout(pre.values)) {
     world.violate('deploy-during-rollout', `deploy --tag ${step.tag} succeeded while the cluster ran ${formatValues(pre.values)} (record: ${describeRecord(pre.record)})`);
   }
+  // A promote that ended well leaves a record at rest: one still saying promoting (or failed) would
+  // make the next command treat a finished run as an interrupted one.
+  const moving = world.records.current()?.phase;
+  if ((step.do === 'promote' || step.do === 'start') && !dryRun && outcome.ok && run.faultStruck === undefined && (moving === 'promoting' || moving === 'failed' || moving === 'rolling-back')) {
+    world.violate('record-left-moving', `${step.do} exited 0 but left the record ${describeRecord(world.records.current())}`);
+  }
   // Only a rollback nothing interfered with is held to "one run": no fault, no other holder's lease.
   if (step.do === 'rollback' && !dryRun && run.faultStruck === undefined && !pre.foreignLease) checkRollback(world, options, pre, outcome);
 }

@@ -97,6 +97,12 @@ const ROWS: Row[] = [
     steps: [{ do: 'start', newTag: 'v2', fault: { kind: 'kill', port: 'helm.upgrade', atCall: 1, landed: true } }, { do: 'wait', seconds: 70 }, { do: 'promote', recover: true }],
   },
   {
+    name: 'promote --to N after a run killed once stage N was applied records stage N',
+    found: '770d258 (the failures-under-load tier, case 6): the engine answered "already at stage 2: nothing to apply" and left the record promoting at stage 1',
+    setup: SEVEN,
+    steps: [{ do: 'start', newTag: 'v2', fault: { kind: 'kill', port: 'helm.upgrade', atCall: 2, landed: true } }, { do: 'wait', seconds: 70 }, { do: 'promote', to: 2, recover: true }],
+  },
+  {
     name: 'start does not record stage 1 as in place while production is not ready',
     found: 'dde5376 and d97ec62: after a deploy whose pods crash-loop, start wrote in-progress at stage 1 with production 0/2 ready',
     setup: SEVEN,
