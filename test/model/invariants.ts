@@ -175,11 +175,16 @@ export function checkAfterCommand(world: World, options: ModelOptions, step: Com
   if (step.do === 'deploy' && !dryRun && outcome.ok && showsRollout(pre.values)) {
     world.violate('deploy-during-rollout', `deploy --tag ${step.tag} succeeded while the cluster ran ${formatValues(pre.values)} (record: ${describeRecord(pre.record)})`);
   }
-  // A promote that ended well leaves a record at rest: one still saying promoting (or failed) would
-  // make the next command treat a finished run as an interrupted one.
-  const moving = world.records.current()?.phase;
-  if ((step.do === 'promote' || step.do === 'start') && !dryRun && outcome.ok && run.faultStruck === undefined && (moving === 'promoting' || moving === 'failed' || moving === 'rolling-back')) {
-    world.violate('record-left-moving', `${step.do} exited 0 but left the record ${describeRecord(world.records.current())}`);
+  // A promote that ended well leaves no reached stage unrecorded: a record still saying promoting
+  // (or failed) towards a stage the cluster runs with ready pods is one the promote could have
+  // written. (A promote with nothing to do, `--to` the stage the release is at, may leave an earlier
+  // run's record as it was while the cluster is not at that run's target.)
+  const after = world.records.current();
+  if ((step.do === 'promote' || step.do === 'start') && !dryRun && outcome.ok && run.faultStruck === undefined && after && (after.phase === 'promoting' || after.phase === 'failed') && after.target !== undefined) {
+    const target = expectedStages(after)[after.target - 1]!;
+    if (sameStageValues(world.cluster.values(), target) && !podsProblem(world, target, true)) {
+      world.violate('record-left-moving', `${step.do} exited 0 but left the record ${describeRecord(after)} while the cluster runs stage ${after.target} with ready pods`);
+    }
   }
   // Only a rollback nothing interfered with is held to "one run": no fault, no other holder's lease.
   if (step.do === 'rollback' && !dryRun && run.faultStruck === undefined && !pre.foreignLease) checkRollback(world, options, pre, outcome);
