@@ -3,7 +3,7 @@
 // It is the command of the bad day, so it asks for nothing it can find out itself: a release
 // left pending by a killed helm is cleared, fields changed by hand are taken back (and named),
 // and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
-import { ROLES, ROLLBACK_TITLE, decideRollback, plannedApplies, stageShownBy } from '../engine/index.js';
+import { ROLES, ROLLBACK_TITLE, decideRollback, plannedApplies, stageShownBy, type StageValues } from '../engine/index.js';
 import { BlockedError, StageFailedError } from './rollout-errors.js';
 import { readCluster } from './cluster-view.js';
 import { runApplies } from './execute-applies.js';
@@ -11,7 +11,7 @@ import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
 import { specFor, stagesOf, type RunnerContext } from './context.js';
 import { ensureNotPending, takeOver, withLock } from './guard.js';
 import { isActive, newRecord, saveRecord } from './record.js';
-import { findUnrecordedRollout } from './unrecorded.js';
+import { findUnrecordedRollout, type StableRevision } from './unrecorded.js';
 import type { StoredRecord } from './ports.js';
 
 /** RollbackOptions are rollback's flags. */
@@ -42,7 +42,7 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
       ]);
     }
     const { stable } = found;
-    const newTag = found.observed.canary.tag !== stable.tag ? found.observed.canary.tag : found.observed.production.tag;
+    const newTag = rebuiltNewTag(found.observed, stable);
     ctx.reporter.warn(`no rollout record, but the cluster shows a rollout in progress (${found.evidence}): rolling back to ${stable.tag}, the stable tag helm revision ${stable.revision} names`);
     const record = {
       ...newRecord(ctx, { release, namespace, repository: stable.repository, replicas: stable.replicas }, stable.tag, newTag, ctx.plan),
@@ -56,6 +56,17 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
     });
     return rollbackLocked(ctx, rebuilt);
   });
+}
+
+// UNKNOWN_NEW_TAG names the new tag of a rebuilt record when nothing tells it: the cluster runs
+// the stable tag on both Deployments (a rollback's detour) and helm's revisions do not say.
+const UNKNOWN_NEW_TAG = '(unknown)';
+
+/** rebuiltNewTag is the new tag of a rollout the cluster shows: a tag it runs besides the stable one, else the one helm's revision names. */
+function rebuiltNewTag(observed: StageValues, stable: StableRevision): string {
+  const running = [observed.canary.tag, observed.production.tag].find((t) => t !== stable.tag);
+  const named = stable.newTag !== stable.tag ? stable.newTag : undefined;
+  return running ?? named ?? UNKNOWN_NEW_TAG;
 }
 
 /** rollbackLocked is rollback once the lease is held (promote's --rollback-on-failure uses it). */

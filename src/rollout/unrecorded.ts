@@ -14,6 +14,8 @@ export interface StableRevision {
   repository: string;
   tag: string;
   replicas: number;
+  /** The rollout's new tag, when the revision that told is one of its applies (its description names it). */
+  newTag?: string;
 }
 
 /** UnrecordedRollout is a rollout the cluster shows and no active record describes. */
@@ -46,7 +48,7 @@ export function lastStableRevision(revisions: HelmRevisionValues[], paths: Runne
     const p = read.values.production;
     if (atRest(read.values)) return { revision: rev.revision, repository: p.repository, tag: p.tag, replicas: p.replicas };
     const tags = parseRolloutDescription(rev.description);
-    if (tags) return { revision: rev.revision, repository: p.repository, tag: tags.stableTag, replicas: p.replicas };
+    if (tags) return { revision: rev.revision, repository: p.repository, tag: tags.stableTag, replicas: p.replicas, newTag: tags.newTag };
   }
   return undefined;
 }
