@@ -12,6 +12,25 @@ export function legalMoves(current: number, total: number): Move[] {
   return moves;
 }
 
+/** Situation is what, besides the stage, decides the moves offered to a person. */
+export interface Situation {
+  /** A stage failed or was interrupted, or pods are not ready where the release is. */
+  troubled: boolean;
+  /** Something may be left to remove even at stage 1 (a failed stage 2's canary pods). */
+  leftovers: boolean;
+}
+
+/**
+ * offeredMoves are the legal moves from `current` in the order a person is offered them: the way
+ * back first when the release is in trouble, and rollback offered at stage 1 too when something
+ * may be left to remove there.
+ */
+export function offeredMoves(current: number, total: number, situation: Situation): Move[] {
+  const moves = legalMoves(current, total);
+  if (!moves.some((m) => m.kind === 'rollback') && (situation.troubled || situation.leftovers)) moves.push({ kind: 'rollback' });
+  return situation.troubled ? [...moves.filter((m) => m.kind === 'rollback'), ...moves.filter((m) => m.kind !== 'rollback')] : moves;
+}
+
 /**
  * promotionPath lists the stages a promote from `current` to `target` applies, in order, or
  * a reason why it may not: the target is behind, equal, or past the last stage.

@@ -1,6 +1,6 @@
 // status: the release's stage, both deployments, the live weights, the rollout record and the
 // next legal moves. Reads only; works from any machine with cluster access.
-import { identifyPosition, legalMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
+import { identifyPosition, offeredMoves, planRollbackFrom, planStages, type Move, type Position, type Stage, type StageValues } from '../engine/index.js';
 import { BadRequestError } from './rollout-errors.js';
 import { planOf, type StatusPorts } from './context.js';
 import { liveToValues } from './live-values.js';
@@ -133,11 +133,9 @@ export function buildStatus(inputs: StatusInputs): ReleaseStatus {
     if (record.phase === 'rolled-back') nextMoves = ['start a new rollout'];
     else if (phase === 'interrupted' && record.phase === 'rolling-back') nextMoves = ['rollback (finishes the interrupted one)'];
     else {
-      const moves = legalMoves(record.phase === 'completed' ? stages.length : at, stages.length).map((m) => describeMove(m, names));
       // At stage 1 a failed or interrupted stage 2 may have left canary pods: rollback removes them.
-      if (!moves.includes('rollback') && (record.phase === 'failed' || found.kind !== 'stage')) moves.push('rollback');
-      // After a failure the first thing offered is the way back.
-      nextMoves = record.phase === 'failed' || problems.length ? [...moves.filter((m) => m === 'rollback'), ...moves.filter((m) => m !== 'rollback')] : moves;
+      const situation = { troubled: record.phase === 'failed' || phase === 'interrupted' || problems.length > 0, leftovers: found.kind !== 'stage' };
+      nextMoves = offeredMoves(record.phase === 'completed' ? stages.length : at, stages.length, situation).map((m) => describeMove(m, names));
     }
   }
   if (!record || !isActive(record)) {

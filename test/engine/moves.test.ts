@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { identifyPosition, legalMoves, planRollbackFrom, planStages, promotionPath, diffValues, type Plan } from '../../src/engine/index.js';
+import { identifyPosition, legalMoves, offeredMoves, planRollbackFrom, planStages, promotionPath, diffValues, type Plan } from '../../src/engine/index.js';
 
 const spec = { repository: 'r', stableTag: 'S', newTag: 'N', replicas: 2 };
 const seven: Plan = { name: 't', steps: [{ weight: 10 }, { weight: 90 }, { weight: 100 }], finalStepMustBe100: true, drainSeconds: 0 };
@@ -15,6 +15,20 @@ describe('legalMoves', () => {
   ];
   for (const [current, expected] of table) {
     it(`from stage ${current}`, () => assert.deepEqual(legalMoves(current, 7).map((m) => (m.kind === 'promote' ? `promote:${m.to}` : m.kind)), expected));
+  }
+});
+
+describe('offeredMoves: what a person is offered, in order', () => {
+  const table: [string, number, { troubled: boolean; leftovers: boolean }, string[]][] = [
+    ['at stage 3, all well', 3, { troubled: false, leftovers: false }, ['promote:4', 'rollback']],
+    ['at stage 3, a failure or pods not ready: the way back first', 3, { troubled: true, leftovers: false }, ['rollback', 'promote:4']],
+    ['at stage 1, all well: nothing to roll back', 1, { troubled: false, leftovers: false }, ['promote:2']],
+    ['at stage 1 after a failed stage 2: rollback first, to remove its canary pods', 1, { troubled: true, leftovers: true }, ['rollback', 'promote:2']],
+    ['at stage 1 between stages: rollback offered', 1, { troubled: false, leftovers: true }, ['promote:2', 'rollback']],
+    ['at the last stage', 7, { troubled: false, leftovers: true }, ['rollback']],
+  ];
+  for (const [name, current, situation, expected] of table) {
+    it(name, () => assert.deepEqual(offeredMoves(current, 7, situation).map((m) => (m.kind === 'promote' ? `promote:${m.to}` : m.kind)), expected));
   }
 });
 

@@ -1,7 +1,7 @@
 // The gate of `helm-canary run`: start (or resume) a rollout, then after each stage show the
 // status and let the Approver choose among the moves the engine allows: promote to the next
 // stage, roll back, or hold.
-import { legalMoves, type Move } from '../../../engine/index.js';
+import { offeredMoves, type Move } from '../../../engine/index.js';
 import { stagesOf, type RunnerContext } from '../../../rollout/context.js';
 import { isActive } from '../../../rollout/record.js';
 import { BadRequestError } from '../../../rollout/rollout-errors.js';
@@ -27,14 +27,12 @@ function isTroubled(status: ReleaseStatus): boolean {
 }
 
 /**
- * gateMoves are the engine's legal moves from the status's stage, with rollback always among
- * them: at stage 1 it removes what a failed stage 2 left behind. Troubled, rollback comes first.
+ * gateMoves are the moves the engine offers from the status's stage. The gate always offers
+ * rollback: at stage 1 it removes what a failed stage 2 left behind.
  */
 export function gateMoves(status: ReleaseStatus): Move[] {
-  const legal = status.stage ? legalMoves(status.stage.number, status.stage.of) : [];
-  const promotes = legal.filter((m) => m.kind === 'promote');
-  const rollbacks: Move[] = [{ kind: 'rollback' }];
-  return isTroubled(status) ? [...rollbacks, ...promotes] : [...promotes, ...rollbacks];
+  if (!status.stage) return [{ kind: 'rollback' }];
+  return offeredMoves(status.stage.number, status.stage.of, { troubled: isTroubled(status), leftovers: true });
 }
 
 function labelOf(move: Move, stageNames: readonly string[], status: ReleaseStatus): string {
