@@ -23,7 +23,8 @@ function createProgram(deps: CliDeps): Command {
       .name('helm-canary')
       .description(
         'Istio-style canary releases of Helm charts, with a person judging each stage.\n' +
-          'Each stage is a helm upgrade --install --wait of your chart with generated values.\n' +
+          'Each stage is one or more helm upgrade --install of your chart with generated values,\n' +
+          'each followed by a wait for the pods it changed.\n' +
           'Traffic moves only to ready pods, and rollback works from any stage.',
       )
       .version(packageVersion())
