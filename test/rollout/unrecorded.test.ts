@@ -36,7 +36,7 @@ describe('lastStableRevision: the stable tag survives the record in helm revisio
       described(10, values(['84', 2, 100], ['84', 0, 0]), 'stage 7 (new stable): canary replicas 2 -> 0'),
       ...history,
     ];
-    assert.deepEqual(lastStableRevision(afterCompleted, DEFAULT_VALUE_PATHS), { revision: 12, repository: 'r/app', tag: '83', replicas: 2 });
+    assert.deepEqual(lastStableRevision(afterCompleted, DEFAULT_VALUE_PATHS), { revision: 12, repository: 'r/app', tag: '83', replicas: 2, newTag: '84' });
     // the completed rollout itself, at rest on 84: 84 is stable now
     assert.equal(lastStableRevision(afterCompleted.slice(2), DEFAULT_VALUE_PATHS)?.tag, '84');
   });
