@@ -3,7 +3,7 @@
 // ConfigMap's resourceVersion is the record's version, and the API server refuses (409) a
 // replace based on a stale one, which is how two writers find out about each other.
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { RecordStore, RolloutRecord, StoredRecord } from '../rollout/ports.js';
+import type { RecordListing, RecordStore, RolloutRecord, StoredRecord } from '../rollout/ports.js';
 import { RECORD_SCHEMA_VERSION } from '../record/record.js';
 import { readStoredRecord, storedRecordDocument } from '../record/record-schema.js';
 import type { KubeConnection } from './kube-context.js';
@@ -52,8 +52,17 @@ export function encodeRecord(record: RolloutRecord): string {
 
 /** parseRecord decodes a record ConfigMap; throws InvalidRecordError when it is not a usable record. */
 export function parseRecord(cm: V1ConfigMap): RolloutRecord {
-  const release = cm.metadata?.labels?.[RELEASE_LABEL] ?? (cm.metadata?.name ?? '').replace(/^helm-canary-/, '');
-  return decodeRecord(cm.metadata?.namespace ?? '', release, cm.data?.[RECORD_KEY]);
+  return decodeRecord(cm.metadata?.namespace ?? '', releaseOfConfigMap(cm), cm.data?.[RECORD_KEY]);
+}
+
+/** unreadableProblem is one line saying why a listed record cannot be read: the error and what is wrong in it. */
+export function unreadableProblem(err: unknown): string {
+  return err instanceof InvalidRecordError ? [err.message, ...err.details].join('; ') : String(err);
+}
+
+/** releaseOfConfigMap is the release a record ConfigMap belongs to: its label, else its name. */
+function releaseOfConfigMap(cm: V1ConfigMap): string {
+  return cm.metadata?.labels?.[RELEASE_LABEL] ?? (cm.metadata?.name ?? '').replace(/^helm-canary-/, '');
 }
 
 /** ConfigMapRecordStore is the RecordStore on ConfigMaps named `helm-canary-<release>`. */
@@ -101,21 +110,23 @@ export class ConfigMapRecordStore implements RecordStore {
   }
 
   /** list returns every readable record in the namespace; ConfigMaps that do not parse are skipped. */
-  async list(namespace: string): Promise<RolloutRecord[]> {
+  async list(namespace: string): Promise<RecordListing> {
     const list = await this.kube.call(`ConfigMaps in ${namespace}`, () =>
       this.kube.core.listNamespacedConfigMap({ namespace, labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY}` }),
     );
     const records: RolloutRecord[] = [];
+    const unreadable: RecordListing['unreadable'] = [];
     for (const cm of list.items) {
       // The Lease carries the same labels but is another kind; a hand-made ConfigMap with our
       // label but no record is not worth failing a listing for.
       if (cm.data?.[RECORD_KEY] === undefined) continue;
       try {
         records.push(parseRecord(cm));
-      } catch {
-        continue;
+      } catch (err) {
+        // One bad record must not hide the others; it is named, with why it cannot be read.
+        unreadable.push({ release: releaseOfConfigMap(cm), problem: unreadableProblem(err) });
       }
     }
-    return records.sort((a, b) => a.release.localeCompare(b.release));
+    return { records: records.sort((a, b) => a.release.localeCompare(b.release)), unreadable };
   }
 }

@@ -15,8 +15,14 @@ export interface RecordStore {
    * someone else wrote it since `version`. Returns the new version.
    */
   write(record: RolloutRecord, version: string | undefined): Promise<string>;
-  /** list returns every record in a namespace. */
-  list(namespace: string): Promise<RolloutRecord[]>;
+  /** list returns every record in a namespace, and names the ones that cannot be read. */
+  list(namespace: string): Promise<RecordListing>;
+}
+
+/** RecordListing is every rollout record of a namespace: the ones read, and the ones that cannot be (corrupt, or from a newer helm-canary). */
+export interface RecordListing {
+  records: RolloutRecord[];
+  unreadable: { release: string; problem: string }[];
 }
 
 /** LockHolder describes who holds a release's lease. */

@@ -69,7 +69,7 @@ describe('ConfigMapRecordStore', () => {
     await assert.rejects(store.write(sampleRecord('gone', 'apps', { stage: 3 }), v), ConflictError);
   });
 
-  it('lists the records of a namespace by label, skipping unreadable ones', async () => {
+  it('lists the records of a namespace by label, naming the unreadable ones apart', async () => {
     cluster.createNamespace('listing');
     await store.write(sampleRecord('b', 'listing'), undefined);
     await store.write(sampleRecord('a', 'listing'), undefined);
@@ -80,8 +80,10 @@ describe('ConfigMapRecordStore', () => {
       data: { [RECORD_KEY]: '{not json' },
     });
     cluster.store.create(KINDS.configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', namespace: 'listing' }, data: {} });
-    const records = await store.list('listing');
+    const { records, unreadable } = await store.list('listing');
     assert.deepEqual(records.map((r) => r.release), ['a', 'b']);
+    assert.deepEqual(unreadable.map((u) => u.release), ['broken']);
+    assert.match(unreadable[0]!.problem, /helm-canary-broken.*is not valid JSON/);
   });
 
   it('reports a record that is not JSON as an InvalidRecordError', async () => {

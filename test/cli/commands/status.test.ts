@@ -97,4 +97,13 @@ describe('helm-canary status', () => {
       ),
     });
   });
+
+  it('--all: a record that cannot be read is named on stderr, not silently left out', async () => {
+    const h = await new CliHarness().given(['deploy', '--tag', 'v1'], ['start', '--new-tag', 'v2']);
+    h.world.records.editByHand('{"release": "web", "phase": "paused"');
+    const r = await h.run(['status', '--all']);
+    assert.equal(r.exitCode, 0);
+    assert.equal(r.stdout, lines('no releases with a rollout record in this namespace'));
+    assert.match(r.stderr, /^warning: the rollout record of web cannot be read: .*helm-canary-web.*not valid JSON/);
+  });
 });

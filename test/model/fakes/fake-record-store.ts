@@ -4,8 +4,8 @@
 // The record is kept as the text the ConfigMap store writes, and read back through the same
 // decoding and validation, so a record the runner could not read again fails here too.
 import { ConflictError, KubeApiError } from '../../../src/kube/kube-errors.js';
-import { decodeRecord, encodeRecord } from '../../../src/kube/record-store.js';
-import type { RecordStore, RolloutRecord, StoredRecord } from '../../../src/rollout/ports.js';
+import { decodeRecord, encodeRecord, unreadableProblem } from '../../../src/kube/record-store.js';
+import type { RecordListing, RecordStore, RolloutRecord, StoredRecord } from '../../../src/rollout/ports.js';
 import { Killed } from './faults.js';
 import type { World } from './world.js';
 
@@ -61,15 +61,15 @@ export class FakeRecordStore implements RecordStore {
     return String(this.stored.version);
   }
 
-  async list(namespace: string): Promise<RolloutRecord[]> {
+  async list(namespace: string): Promise<RecordListing> {
     this.world.enter('records.list', false);
     this.apiFault('list');
-    if (!this.stored || namespace !== this.world.config.namespace) return [];
-    // As the ConfigMap store: a record that does not read is skipped in a listing.
+    if (!this.stored || namespace !== this.world.config.namespace) return { records: [], unreadable: [] };
+    // As the ConfigMap store: a record that does not read is named, not listed.
     try {
-      return [decodeRecord(namespace, this.world.config.release, this.stored.text)];
-    } catch {
-      return [];
+      return { records: [decodeRecord(namespace, this.world.config.release, this.stored.text)], unreadable: [] };
+    } catch (err) {
+      return { records: [], unreadable: [{ release: this.world.config.release, problem: unreadableProblem(err) }] };
     }
   }
 

@@ -15,7 +15,9 @@ export async function runStatus(flags: StatusFlags, deps: CliDeps): Promise<void
   if (!flags.all) return withContext(deps, flags, (ctx) => printStatus(deps, ctx, flags), 'status');
   try {
     const { namespace, ...reads } = await deps.connectNamespace(flags);
-    const statuses = await readAllStatuses(reads, namespace);
+    const { statuses, unreadable } = await readAllStatuses(reads, namespace);
+    // Listed after the table, on stderr: a corrupt record is a release the table cannot show.
+    for (const bad of unreadable) deps.stderr.write(`warning: the rollout record of ${bad.release} cannot be read: ${bad.problem}\n`);
     deps.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderStatusTable(statuses)}\n`);
   } catch (err) {
     throw toCliError(err);
