@@ -16,6 +16,7 @@ import { registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerPipeline } from './commands/pipeline.js';
+import { registerRbac } from './commands/rbac.js';
 
 function createProgram(deps: CliDeps): Command {
   return (
@@ -42,7 +43,7 @@ function createProgram(deps: CliDeps): Command {
 }
 
 // In the order `--help` lists them.
-const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerPipeline];
+const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerPipeline, registerRbac];
 
 /**
  * runCli runs one command line (`argv` as process.argv gives it: node, script, then arguments)

@@ -35,6 +35,8 @@ export function toCliError(err: unknown): unknown {
   if (err instanceof ConflictError) return new CliError(`another run changed the rollout record at the same time: ${err.message}`, EXIT.blocked, ['check with: helm-canary status']);
   if (err instanceof ReleaseObjectsError) return new CliError(err.message, EXIT.badInput);
   if (err instanceof InvalidRecordError) return new CliError(err.message, EXIT.blocked, err.details);
+  // A 403 names the verb and resource the API server refused; the Role that grants all of them is one command away.
+  if (err instanceof KubeApiError && err.code === 403) return new CliError(err.message, EXIT.unreachable, ['the Role helm-canary needs: helm-canary rbac -n NAMESPACE | kubectl apply -f -']);
   if (err instanceof KubeApiError) return new CliError(err.message, EXIT.unreachable);
   if (err instanceof EngineError) return new CliError(err.message, EXIT.blocked);
   return err;
