@@ -2,10 +2,13 @@
 // tool at. Prints the kubeconfig to export; stops on Ctrl-C or SIGTERM.
 import { startCluster } from './cluster.js';
 
-const cluster = await startCluster();
+// `--real`: the real control plane (test/control-plane/launch.ts), loaded only then.
+const real = process.argv.includes('--real');
+const kind = real ? 'Real' : 'Simulated';
+const cluster = real ? await (await import('../test/control-plane/launch-cli.js')).startForeground() : await startCluster();
 process.stdout.write(
   [
-    `Simulated Kubernetes API server at ${cluster.url}`,
+    `${kind} Kubernetes API server at ${cluster.url}`,
     `Kubeconfig: ${cluster.kubeconfigPath}`,
     '',
     `  export KUBECONFIG=${cluster.kubeconfigPath}`,
@@ -19,7 +22,7 @@ let stopping = false;
 const shutdown = (signal: string) => {
   if (stopping) return;
   stopping = true;
-  process.stdout.write(`\n${signal}: stopping the simulated cluster\n`);
+  process.stdout.write(`\n${signal}: stopping the ${kind.toLowerCase()} cluster\n`);
   cluster.stop().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -1,0 +1,106 @@
+// The real control plane (test/control-plane/launch.ts) does what the e2e tier will need from it:
+// helm installs the reference chart, the controller-manager and the scheduler turn its
+// Deployments into pods on kwok's Nodes, kwok makes them Ready, and the API server validates
+// Istio objects against Istio's own CRD schemas. Then the tool itself runs a rollout on it.
+// Needs `npm run control-plane:build` and `npm run helm:setup`; run with `npm run test:real`.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { startRealCluster, missingBinaries, type RealCluster } from '../test/control-plane/launch.js';
+import { helmBinaries, repoRoot } from '../test/helm/helm-env.js';
+import { runCli } from '../test/helpers/run-cli.js';
+
+const NAMESPACE = 'shop';
+const CHART = join(repoRoot, 'charts', 'canary-app');
+
+/** helmEnv keeps helm away from the developer's own config and clusters. */
+function helmEnv(kubeconfig: string, dir: string): Record<string, string> {
+  const home = join(dir, 'home');
+  mkdirSync(home, { recursive: true });
+  return { KUBECONFIG: kubeconfig, HOME: home, HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data') };
+}
+
+async function deployment(cluster: RealCluster, name: string): Promise<{ replicas: number; ready: number; image: string }> {
+  const res = await cluster.api.call('GET', `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/${name}`);
+  assert.equal(res.status, 200, `GET deployment ${name}: ${res.text}`);
+  return { replicas: res.body.spec.replicas, ready: res.body.status?.readyReplicas ?? 0, image: res.body.spec.template.spec.containers[0].image };
+}
+
+async function readyPods(cluster: RealCluster, selector: string): Promise<{ name: string; node: string; podIP: string }[]> {
+  const res = await cluster.api.call('GET', `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(selector)}`);
+  return (res.body.items as any[])
+    .filter((p) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, podIP: p.status.podIP }));
+}
+
+const virtualService = (name: string, weight: unknown) => ({
+  apiVersion: 'networking.istio.io/v1',
+  kind: 'VirtualService',
+  metadata: { name, namespace: NAMESPACE },
+  spec: { hosts: ['checks'], http: [{ route: [{ destination: { host: 'checks', subset: 'production' }, weight }] }] },
+});
+
+const missing = missingBinaries();
+describe('the real control plane', { skip: missing.length ? `missing ${missing.join(', ')}: run npm run control-plane:build` : false }, () => {
+  let cluster: RealCluster;
+  let dir: string;
+  let helm: Record<3 | 4, string>;
+  before(async () => {
+    helm = await helmBinaries();
+    cluster = await startRealCluster({ namespaces: [NAMESPACE], podReadyDelayMs: 300, podTerminationDelayMs: 300 });
+    process.stderr.write(`control plane started in ${cluster.startupMs} ms\n`);
+    dir = mkdtempSync(join(tmpdir(), 'hc-real-'));
+  });
+  after(async () => {
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the reference chart: helm --wait returns once both Deployments have Ready pods on kwok Nodes', async () => {
+    const result = await execa(helm[3], [
+      'upgrade', '--install', 'chart-check', CHART, '--namespace', NAMESPACE, '--wait', '--timeout', '90s',
+      '--set', 'productionDeployment.replicaCount=2', '--set', 'canaryDeployment.replicaCount=1',
+    ], { env: helmEnv(cluster.kubeconfigPath, dir), reject: false });
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.deepEqual(await deployment(cluster, 'chart-check-production').then((d) => [d.replicas, d.ready]), [2, 2]);
+    assert.deepEqual(await deployment(cluster, 'chart-check-canary').then((d) => [d.replicas, d.ready]), [1, 1]);
+    const pods = await readyPods(cluster, 'app=chart-check');
+    assert.equal(pods.length, 3);
+    for (const pod of pods) {
+      assert.match(pod.node, /^kwok-node-/);
+      assert.match(pod.podIP, /^10\.244\./);
+    }
+  });
+
+  it('validates Istio objects with the CRDs: a VirtualService weight that is not a number is refused', async () => {
+    const accepted = await cluster.api.apply(virtualService('valid-weights', 100));
+    assert.equal(accepted.status, 201, accepted.text);
+    const refused = await cluster.api.apply(virtualService('bad-weights', 'a lot'));
+    assert.equal(refused.status, 422, refused.text);
+    assert.match(refused.body.message, /weight/);
+  });
+
+  it('runs a rollout with the tool: deploy, start, promote to the end', async () => {
+    const work = join(dir, 'tool');
+    mkdirSync(work);
+    writeFileSync(join(work, 'canary.yaml'), stringify({
+      release: 'productpage', namespace: NAMESPACE, chart: CHART,
+      image: { repository: 'acr.io/bookinfo/productpage' }, replicas: 2, drainSeconds: 0, helm: { timeout: '60s' },
+    }));
+    const env = { ...helmEnv(cluster.kubeconfigPath, join(work)), HELM_BIN: helm[3], CI: 'true' };
+    const cli = (args: string) => runCli(args.split(' '), { cwd: work, env, extendEnv: true });
+    const steps = ['deploy --tag 1.0', 'start --new-tag 2.0', 'promote', 'promote', 'promote', 'promote', 'promote'];
+    for (const step of steps) {
+      const result = await cli(step);
+      assert.equal(result.exitCode, 0, `${step}:\n${result.stdout}\n${result.stderr}`);
+    }
+    const production = await deployment(cluster, 'productpage-production');
+    const canary = await deployment(cluster, 'productpage-canary');
+    assert.deepEqual([production.image, production.replicas, production.ready], ['acr.io/bookinfo/productpage:2.0', 2, 2]);
+    assert.equal(canary.replicas, 0);
+  });
+});

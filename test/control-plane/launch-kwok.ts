@@ -1,0 +1,66 @@
+// kwok, playing the kubelets: its configuration file (the Stages of launch-kwok-stages.yaml with
+// the launcher's delays), its flags, and the fake Nodes it manages.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { writePrivate } from './launch-pki.js';
+
+/** KWOK_NODE_LABEL marks the Nodes kwok plays (`--manage-nodes-with-label-selector`). */
+export const KWOK_NODE_LABEL = { key: 'type', value: 'kwok' } as const;
+
+/** KwokDelays are the pod lifecycle's timings. */
+export interface KwokDelays {
+  /** From scheduled to Running and Ready; the pod annotation `pod-ready.stage.kwok.x-k8s.io/delay` (e.g. "3s") overrides it. */
+  podReadyDelayMs: number;
+  /** From deletion to removal, capped by the pod's grace period. */
+  podTerminationDelayMs: number;
+}
+
+const STAGES_FILE = fileURLToPath(new URL('./launch-kwok-stages.yaml', import.meta.url));
+
+/** kwokStages are the Stage objects with `delays` applied. */
+export function kwokStages(delays: KwokDelays): Record<string, any>[] {
+  const stages = YAML.parseAllDocuments(readFileSync(STAGES_FILE, 'utf8')).map((d) => d.toJS()).filter(Boolean) as Record<string, any>[];
+  for (const stage of stages) {
+    if (stage.metadata.name === 'pod-ready') {
+      stage.spec.delay = { durationMilliseconds: delays.podReadyDelayMs, durationFrom: { expressionFrom: '.metadata.annotations["pod-ready.stage.kwok.x-k8s.io/delay"]' } };
+    }
+    if (stage.metadata.name === 'pod-delete') stage.spec.delay.jitterDurationMilliseconds = delays.podTerminationDelayMs;
+  }
+  return stages;
+}
+
+/** writeKwokConfig writes kwok's configuration file (Stages only; options go as flags) and returns its path. */
+export async function writeKwokConfig(dir: string, delays: KwokDelays): Promise<string> {
+  const path = join(dir, 'kwok.yaml');
+  await writePrivate(path, kwokStages(delays).map((s) => YAML.stringify(s)).join('---\n'));
+  return path;
+}
+
+/** kwokArgs are kwok's flags. */
+export function kwokArgs(kubeconfig: string, configPath: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    // Without --config kwok also reads ~/.kwok/kwok.yaml: a developer's own stages must not leak in.
+    `--config=${configPath}`,
+    `--manage-nodes-with-label-selector=${KWOK_NODE_LABEL.key}=${KWOK_NODE_LABEL.value}`,
+    // A Lease per node renewed by kwok, as the kubelet does: without it the node-lifecycle
+    // controller marks the nodes NotReady after 40 s (node-monitor-grace-period) and evicts pods.
+    '--node-lease-duration-seconds=40',
+    '--cidr=10.244.0.0/16',
+  ];
+}
+
+/** fakeNode is a Node kwok will play: schedulable, untainted, so any chart's pods land on it. */
+export function fakeNode(name: string): Record<string, any> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: { [KWOK_NODE_LABEL.key]: KWOK_NODE_LABEL.value, 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
+      annotations: { 'kwok.x-k8s.io/node': 'fake' },
+    },
+  };
+}
