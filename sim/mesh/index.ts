@@ -3,19 +3,26 @@
 // what Envoy knows), sharing the controllers' clock so delays line up.
 import { realClock } from '../controllers/clock.js';
 import type { Clock } from '../controllers/clock.js';
-import type { ObjectStore } from '../store/types.js';
 import { startLoad } from './load.js';
 import type { LoadGenerator, LoadOptions } from './load.js';
 import { Mesh } from './mesh.js';
 import type { MeshView, RouteResult } from './mesh.js';
 import { seededRandom } from './random.js';
 import type { RandomSource } from './random.js';
+import type { MeshSource } from './source.js';
 
 export { Mesh, fqdn } from './mesh.js';
 export type { MeshOptions, MeshView, RouteFailureReason, RouteResult } from './mesh.js';
 export { NO_SUBSET, share, startLoad } from './load.js';
 export type { LoadGenerator, LoadOptions, LoadReport, Router, TrafficCounts, TrafficWindow } from './load.js';
 export { seededRandom } from './random.js';
+export { MESH_KINDS } from './source.js';
+export type { MeshSource } from './source.js';
+export { ApiMesh, meshOverApi, meshOverStore } from './factory.js';
+export type { MeshOverApiOptions } from './factory.js';
+export { ApiMeshSource, ISTIO_VERSIONS } from './api-source.js';
+export type { ApiSourceOptions } from './api-source.js';
+export type { KindWatchStats } from './kind-watch.js';
 export type { RandomSource } from './random.js';
 
 /** TrafficOptions configure the traffic model of a cluster. */
@@ -42,8 +49,8 @@ export interface Traffic {
   stop(): void;
 }
 
-/** createTraffic builds the traffic model on a store. */
-export function createTraffic(store: ObjectStore, options: TrafficOptions = {}): Traffic {
+/** createTraffic builds the traffic model on a store (or any MeshSource). */
+export function createTraffic(store: MeshSource, options: TrafficOptions = {}): Traffic {
   const clock = options.clock ?? realClock();
   const random = options.random ?? (options.seed !== undefined ? seededRandom(options.seed) : Math.random);
   const mesh = new Mesh(store, { clock, random, propagationDelayMs: options.meshPropagationDelayMs });

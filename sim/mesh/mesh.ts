@@ -9,9 +9,10 @@ import type { Clock } from '../controllers/clock.js';
 import { asJson, asList, containerImages, imageTag, isTerminating, labelsMatch, podIsReady, specOf } from '../controllers/objects.js';
 import { objectKey } from '../controllers/queue.js';
 import { KINDS } from '../store/resources.js';
-import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
+import type { KubeObject, StoreEvent } from '../store/types.js';
 import { History } from './history.js';
 import type { RandomSource } from './random.js';
+import type { MeshSource } from './source.js';
 
 /** RouteFailureReason names why a request failed, as Envoy's 503 response flags would. */
 export type RouteFailureReason = 'no healthy upstream' | 'NR' | 'pod terminating';
@@ -76,7 +77,10 @@ function podState(pod: KubeObject): PodState {
   };
 }
 
-/** Mesh answers where requests go, from the store's VirtualServices, DestinationRules and pods. */
+/**
+ * Mesh answers where requests go, from a source's VirtualServices, DestinationRules, Services
+ * and pods: the simulator's store, or watches on an API server (see factory.ts).
+ */
 export class Mesh {
   private readonly clock: Clock;
   private readonly random: RandomSource;
@@ -88,7 +92,7 @@ export class Mesh {
   private lastPrune = -Infinity;
 
   constructor(
-    private readonly store: ObjectStore,
+    private readonly store: MeshSource,
     options: MeshOptions = {},
   ) {
     this.clock = options.clock ?? realClock();
@@ -106,7 +110,7 @@ export class Mesh {
     return this.delay;
   }
 
-  /** stop detaches the mesh from the store. */
+  /** stop detaches the mesh from its source. */
   stop(): void {
     this.unsubscribe();
   }
