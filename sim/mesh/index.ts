@@ -10,6 +10,8 @@ import type { MeshView, RouteResult } from './mesh.js';
 import { seededRandom } from './random.js';
 import type { RandomSource } from './random.js';
 import type { MeshSource } from './source.js';
+import { ApiMeshSource } from './api-source.js';
+import type { ApiSourceOptions } from './api-source.js';
 
 export { Mesh, fqdn } from './mesh.js';
 export type { MeshOptions, MeshView, RouteFailureReason, RouteResult } from './mesh.js';
@@ -69,6 +71,23 @@ export function createTraffic(store: MeshSource, options: TrafficOptions = {}): 
       for (const load of loads) load.stop();
       loads.clear();
       mesh.stop();
+    },
+  };
+}
+
+/**
+ * createTrafficOverApi is createTraffic over watches on an API server (a real control plane,
+ * anyone's cluster): point the load generator at it with `traffic.startLoad(...)`. It runs on
+ * the wall clock unless told otherwise; stop() ends the loads and the watches.
+ */
+export async function createTrafficOverApi(options: ApiSourceOptions & TrafficOptions = {}): Promise<Traffic> {
+  const source = await ApiMeshSource.connect(options);
+  const traffic = createTraffic(source, options);
+  return {
+    ...traffic,
+    stop() {
+      traffic.stop();
+      source.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ import { ApiServer } from '../../sim/api/server.js';
 import { startCluster } from '../../sim/cluster.js';
 import type { Cluster } from '../../sim/cluster.js';
 import { ManualClock } from '../../sim/controllers/clock.js';
-import { MESH_KINDS, meshOverApi, meshOverStore, seededRandom } from '../../sim/mesh/index.js';
+import { MESH_KINDS, createTrafficOverApi, meshOverApi, meshOverStore, seededRandom } from '../../sim/mesh/index.js';
 import type { ApiMesh, Mesh, MeshOverApiOptions, RouteResult } from '../../sim/mesh/index.js';
 import { KINDS } from '../../sim/store/resources.js';
 import type { KubeObject } from '../../sim/store/types.js';
@@ -188,6 +188,31 @@ describe('mesh over the API server', () => {
     await world.clock.advance(DELAY);
     assert.deepEqual(api.inspect(HOST).routes.map((r) => r.weight), [30, 70]);
     assertSameRouting(world);
+  });
+});
+
+describe('traffic over an API server', () => {
+  it('runs a load on the wall clock through the watched mesh and counts it as the simulator does', async () => {
+    const cluster = await startCluster({ controllers: [], namespaces: [NS] });
+    const world = await givenWorld(cluster);
+    const traffic = await createTrafficOverApi({ kubeconfig: cluster.kubeconfigPath, namespace: NS, meshPropagationDelayMs: 50, seed: 3 });
+    try {
+      const load = traffic.startLoad({ ratePerSecond: 400, host: HOST, durationMs: 10_000 });
+      await sleep(200);
+      world.setPod('prod-a', (p) => (p.metadata.deletionTimestamp = new Date().toISOString()));
+      await sleep(300);
+      const report = load.stop();
+      assert.ok(report.total >= 100, `only ${report.total} requests`);
+      assert.equal(report.ok + report.failed, report.total);
+      assert.ok((report.byVersion['84'] ?? 0) > 0 && (report.byVersion['83'] ?? 0) > 0, JSON.stringify(report.byVersion));
+      // Once Envoy has caught up, the terminating pod gets nothing (a few requests in between may fail).
+      assert.deepEqual(Object.keys(report.failures).filter((r) => r !== 'pod terminating'), []);
+      assert.deepEqual(traffic.inspect(HOST).routes[0]!.endpoints, ['prod-b']);
+    } finally {
+      traffic.stop();
+      await world.stop();
+      await cluster.stop();
+    }
   });
 });
 
