@@ -37,6 +37,20 @@ async function readyPods(cluster: RealCluster, selector: string): Promise<{ name
     .map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, podIP: p.status.podIP }));
 }
 
+/** shape is what a person checks after each step: tags, replicas and ready pods, weights, the record's phase. */
+async function shape(cluster: RealCluster, release: string) {
+  const get = async (path: string) => (await cluster.api.call('GET', `/apis/${path}`)).body;
+  const api = async (path: string) => (await cluster.api.call('GET', `/api/v1/namespaces/${NAMESPACE}/${path}`)).body;
+  const dep = async (role: string) => {
+    const d = await get(`apps/v1/namespaces/${NAMESPACE}/deployments/${release}-${role}`);
+    return [d.spec.template.spec.containers[0].image.split(':').pop(), d.spec.replicas, d.status?.readyReplicas ?? 0];
+  };
+  const vs = await get(`networking.istio.io/v1/namespaces/${NAMESPACE}/virtualservices/${release}`);
+  const weight = (subset: string) => vs.spec.http[0].route.find((r: any) => r.destination.subset === subset)?.weight ?? 0;
+  const record = JSON.parse((await api(`configmaps/helm-canary-${release}`)).data['record.json']);
+  return { production: await dep('production'), canary: await dep('canary'), weights: [weight('production'), weight('canary')], phase: record.phase };
+}
+
 const virtualService = (name: string, weight: unknown) => ({
   apiVersion: 'networking.istio.io/v1',
   kind: 'VirtualService',
@@ -76,31 +90,48 @@ describe('the real control plane', { skip: missing.length ? `missing ${missing.j
     }
   });
 
-  it('validates Istio objects with the CRDs: a VirtualService weight that is not a number is refused', async () => {
+  it('validates Istio objects with the CRDs: a VirtualService with a text weight or a route without destination is refused', async () => {
     const accepted = await cluster.api.apply(virtualService('valid-weights', 100));
     assert.equal(accepted.status, 201, accepted.text);
-    const refused = await cluster.api.apply(virtualService('bad-weights', 'a lot'));
-    assert.equal(refused.status, 422, refused.text);
-    assert.match(refused.body.message, /weight/);
+
+    // As helm 3 writes (create, then patches): the CRD's schema says weight is an int32.
+    const created = await cluster.api.call('POST', `/apis/networking.istio.io/v1/namespaces/${NAMESPACE}/virtualservices`, JSON.stringify(virtualService('text-weight', 'a lot')));
+    assert.equal(created.status, 422, created.text);
+    assert.match(created.body.message, /spec\.http\[0\]\.route\[0\]\.weight: Invalid value: "string": spec\.http\[0\]\.route\[0\]\.weight in body must be of type integer/);
+
+    // As helm 4 writes (server-side apply): a wrong type fails before validation, as a 500
+    // naming the field; a missing required field is a 422 from the schema.
+    const appliedText = await cluster.api.apply(virtualService('text-weight', 'a lot'));
+    assert.equal(appliedText.status, 500, appliedText.text);
+    assert.match(appliedText.body.message, /\.spec\.http\[0\]\.route\[0\]\.weight: expected numeric/);
+    const noDestination = virtualService('no-destination', 100);
+    delete (noDestination.spec.http[0]!.route[0] as { destination?: unknown }).destination;
+    const appliedMissing = await cluster.api.apply(noDestination);
+    assert.equal(appliedMissing.status, 422, appliedMissing.text);
+    assert.match(appliedMissing.body.message, /spec\.http\[0\]\.route\[0\]\.destination: Required value/);
   });
 
-  it('runs a rollout with the tool: deploy, start, promote to the end', async () => {
-    const work = join(dir, 'tool');
-    mkdirSync(work);
-    writeFileSync(join(work, 'canary.yaml'), stringify({
-      release: 'productpage', namespace: NAMESPACE, chart: CHART,
-      image: { repository: 'acr.io/bookinfo/productpage' }, replicas: 2, drainSeconds: 0, helm: { timeout: '60s' },
-    }));
-    const env = { ...helmEnv(cluster.kubeconfigPath, join(work)), HELM_BIN: helm[3], CI: 'true' };
-    const cli = (args: string) => runCli(args.split(' '), { cwd: work, env, extendEnv: true });
-    const steps = ['deploy --tag 1.0', 'start --new-tag 2.0', 'promote', 'promote', 'promote', 'promote', 'promote'];
-    for (const step of steps) {
-      const result = await cli(step);
-      assert.equal(result.exitCode, 0, `${step}:\n${result.stdout}\n${result.stderr}`);
-    }
-    const production = await deployment(cluster, 'productpage-production');
-    const canary = await deployment(cluster, 'productpage-canary');
-    assert.deepEqual([production.image, production.replicas, production.ready], ['acr.io/bookinfo/productpage:2.0', 2, 2]);
-    assert.equal(canary.replicas, 0);
-  });
+  for (const major of [3, 4] as const) {
+    it(`runs a rollout with the tool and helm ${major}: deploy, start, promote to the end, then a rollback`, async () => {
+      const release = `productpage-h${major}`;
+      const work = join(dir, release);
+      mkdirSync(work);
+      writeFileSync(join(work, 'canary.yaml'), stringify({
+        release, namespace: NAMESPACE, chart: CHART,
+        image: { repository: 'acr.io/bookinfo/productpage' }, replicas: 2, drainSeconds: 0, helm: { timeout: '60s' },
+      }));
+      const env = { ...helmEnv(cluster.kubeconfigPath, work), HELM_BIN: helm[major], CI: 'true' };
+      const cli = async (args: string) => {
+        const result = await runCli(args.split(' '), { cwd: work, env, extendEnv: true });
+        assert.equal(result.exitCode, 0, `${args}:\n${result.stdout}\n${result.stderr}`);
+      };
+      for (const step of ['deploy --tag 1.0', 'start --new-tag 2.0', 'promote', 'promote', 'promote', 'promote', 'promote']) await cli(step);
+      assert.deepEqual(await shape(cluster, release), { production: ['2.0', 2, 2], canary: ['2.0', 0, 0], weights: [100, 0], phase: 'completed' });
+
+      await cli('start --new-tag 3.0');
+      assert.deepEqual(await shape(cluster, release), { production: ['2.0', 2, 2], canary: ['3.0', 2, 2], weights: [90, 10], phase: 'in-progress' });
+      await cli('rollback');
+      assert.deepEqual(await shape(cluster, release), { production: ['2.0', 2, 2], canary: ['2.0', 0, 0], weights: [100, 0], phase: 'rolled-back' });
+    });
+  }
 });

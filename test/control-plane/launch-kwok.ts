@@ -42,7 +42,7 @@ export async function writeKwokConfig(dir: string, delays: KwokDelays): Promise<
 export function kwokArgs(kubeconfig: string, configPath: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
-    // Without --config kwok also reads ~/.kwok/kwok.yaml: a developer's own stages must not leak in.
+    // kwok also reads ~/.kwok/kwok.yaml, --config or not: launch.ts gives it a HOME of its own.
     `--config=${configPath}`,
     `--manage-nodes-with-label-selector=${KWOK_NODE_LABEL.key}=${KWOK_NODE_LABEL.value}`,
     // A Lease per node renewed by kwok, as the kubelet does: without it the node-lifecycle

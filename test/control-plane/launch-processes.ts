@@ -28,8 +28,8 @@ export function logTail(component: Component, lines = 25): string {
   }
 }
 
-/** startComponent spawns `binary args` with its output in `<logDir>/<name>.log`. */
-export async function startComponent(name: string, binary: string, args: string[], logDir: string): Promise<Component> {
+/** startComponent spawns `binary args` with its output in `<logDir>/<name>.log`; `env` adds to ours. */
+export async function startComponent(name: string, binary: string, args: string[], logDir: string, env: Record<string, string> = {}): Promise<Component> {
   const logPath = join(logDir, `${name}.log`);
   const fd = openSync(logPath, 'a');
   const setpriv = await parentDeathWrapper();
@@ -38,7 +38,7 @@ export async function startComponent(name: string, binary: string, args: string[
   const [command, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', binary, ...args]] : [binary, args];
   // detached: its own process group, so stop() reaches any child it has and Ctrl-C in the
   // terminal of `npm run cluster` reaches only us (we then stop the components in order).
-  const child = spawn(command, argv, { stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(command, argv, { stdio: ['ignore', fd, fd], detached: true, env: { ...process.env, ...env } });
   closeSync(fd);
   const exitedPromise = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {

@@ -130,8 +130,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       for (const c of [...components].reverse()) await c.stop();
       if (!keepDir) await rm(dir, { recursive: true, force: true });
     })());
-  const start = async (name: string, binary: Binary, args: string[]) => {
-    const c = await startComponent(name, bin(binary), args, dir);
+  const start = async (name: string, binary: Binary, args: string[], env: Record<string, string> = {}) => {
+    const c = await startComponent(name, bin(binary), args, dir, env);
     components.push(c);
     return c;
   };
@@ -162,6 +162,11 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       `--tls-cert-file=${pki.apiServer.cert}`, `--tls-private-key-file=${pki.apiServer.key}`,
       `--client-ca-file=${pki.ca.cert}`,
       '--authorization-mode=Node,RBAC',
+      // The request-header (front proxy) settings kubeadm sets: without them the controller-manager
+      // and the scheduler log "missing content for CA bundle" several times a second. Only a
+      // certificate named front-proxy-client may assert a user, and the launcher issues none.
+      `--requestheader-client-ca-file=${pki.ca.cert}`, '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group', '--requestheader-extra-headers-prefix=X-Remote-Extra-',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${pki.serviceAccount.pub}`, `--service-account-signing-key-file=${pki.serviceAccount.key}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
@@ -196,7 +201,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       '--leader-elect=false', '--profiling=false',
     ]);
     const kwokConfig = await writeKwokConfig(dir, { podReadyDelayMs: options.podReadyDelayMs ?? 500, podTerminationDelayMs: options.podTerminationDelayMs ?? 500 });
-    const kwok = await start('kwok', 'kwok', kwokArgs(kwokKubeconfig, kwokConfig));
+    // HOME: kwok reads ~/.kwok/kwok.yaml besides --config; a developer's own Stages must not leak in.
+    const kwok = await start('kwok', 'kwok', kwokArgs(kwokKubeconfig, kwokConfig), { HOME: join(dir, 'kwok-home') });
 
     // While the controllers start: the CRDs, the Nodes and the namespaces.
     if (crdsPath) await applyCrds(api, crdsPath);
@@ -213,8 +219,13 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     await waitFor(async () => {
       running();
       const nodes = (await api.call('GET', `/api/v1/nodes?labelSelector=type%3Dkwok`)).body?.items ?? [];
-      return nodeNames.every((n) => nodes.some((node: any) => node.metadata.name === n && node.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True')));
-    }, 60_000, () => `kwok did not make the Nodes ${nodeNames.join(', ')} Ready`);
+      // Ready, and the node-lifecycle controller has seen it: it lifts the not-ready taint, which
+      // would otherwise keep the first pods Pending for up to its 5 s monitor period.
+      const usable = (node: any) =>
+        node.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') &&
+        !(node.spec?.taints ?? []).some((t: any) => t.key === 'node.kubernetes.io/not-ready');
+      return nodeNames.every((n) => nodes.some((node: any) => node.metadata.name === n && usable(node)));
+    }, 60_000, () => `kwok did not make the Nodes ${nodeNames.join(', ')} Ready (or the controller-manager did not lift their not-ready taint)`);
     log(`Nodes ready after ${since()}`);
     // Pods need their namespace's `default` ServiceAccount (the ServiceAccount admission plugin):
     // the controller-manager makes it; waiting here spares the first rollout a failed ReplicaSet sync.
