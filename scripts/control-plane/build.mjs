@@ -104,7 +104,9 @@ function inputsHash(binary, moduleDir, ldflags, goVersion) {
 
 function buildBinary(binary, goVersion) {
   const moduleDir = join(modulesRoot, binary.module);
-  const ldflags = binary.ldflags(moduleDir);
+  // -s -w drops the symbol table and DWARF, as Kubernetes' own release build
+  // does (hack/lib/golang.sh without DBG=1): a third smaller, faster to link.
+  const ldflags = `-s -w ${binary.ldflags(moduleDir)}`;
   const target = join(binDir, binary.name);
   const stampPath = join(stampDir, `${binary.name}.sha256`);
   const hash = inputsHash(binary, moduleDir, ldflags, goVersion);
