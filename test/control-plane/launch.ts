@@ -20,6 +20,7 @@ import { writeRealKubeconfig } from './launch-kubeconfig.js';
 import { fakeNode, kwokArgs, writeKwokConfig } from './launch-kwok.js';
 import { makePki, type Pki } from './launch-pki.js';
 import { failIfExited, startComponent, type Component } from './launch-processes.js';
+import { DIR_PREFIX, markOwner, releaseOwner, removeStaleDirs } from './launch-stale.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -120,7 +121,9 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
   if (crdsPath && !existsSync(crdsPath)) throw new Error(`Istio's CRDs are missing at ${crdsPath}: run \`npm run control-plane:build\` first.`);
   const bin = (name: Binary) => join(binDir, name);
 
-  const dir = await mkdtemp(join(tmpdir(), 'helm-canary-real-'));
+  for (const stale of removeStaleDirs()) log(`removed ${stale}, left by a control plane whose owner was killed`);
+  const dir = await mkdtemp(join(tmpdir(), DIR_PREFIX));
+  markOwner(dir);
   const components: Component[] = [];
   let stopping: Promise<void> | undefined;
   const keepDir = options.keepDir ?? process.env.HELM_CANARY_KEEP_CONTROL_PLANE === '1';
@@ -128,7 +131,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
     (stopping ??= (async () => {
       // Reverse start order: kwok and the controllers first, so nothing writes to a dying API server.
       for (const c of [...components].reverse()) await c.stop();
-      if (!keepDir) await rm(dir, { recursive: true, force: true });
+      if (keepDir) releaseOwner(dir);
+      else await rm(dir, { recursive: true, force: true });
     })());
   const start = async (name: string, binary: Binary, args: string[], env: Record<string, string> = {}) => {
     const c = await startComponent(name, bin(binary), args, dir, env);
