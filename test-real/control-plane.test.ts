@@ -9,8 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { stringify } from 'yaml';
+import YAML, { stringify } from 'yaml';
 import { startRealCluster, missingBinaries, type RealCluster } from '../test/control-plane/launch.js';
+import { serviceAccountAccess, type ServiceAccountAccess } from '../test/control-plane/launch-service-account.js';
 import { helmBinaries, repoRoot } from '../test/helm/helm-env.js';
 import { runCli } from '../test/helpers/run-cli.js';
 
@@ -63,11 +64,20 @@ describe('the real control plane', { skip: missing.length ? `missing ${missing.j
   let cluster: RealCluster;
   let dir: string;
   let helm: Record<3 | 4, string>;
+  let tool: ServiceAccountAccess;
   before(async () => {
     helm = await helmBinaries();
     cluster = await startRealCluster({ namespaces: [NAMESPACE], podReadyDelayMs: 300, podTerminationDelayMs: 300 });
     process.stderr.write(`control plane started in ${cluster.startupMs} ms\n`);
     dir = mkdtempSync(join(tmpdir(), 'hc-real-'));
+    // The tool runs as the ServiceAccount, Role and RoleBinding that `helm-canary rbac` prints.
+    const rbac = await runCli(['rbac', '--namespace', NAMESPACE]);
+    assert.equal(rbac.exitCode, 0, rbac.stderr);
+    for (const doc of YAML.parseAllDocuments(rbac.stdout)) {
+      const applied = await cluster.api.apply(doc.toJS());
+      assert.ok(applied.status < 300, applied.text);
+    }
+    tool = await serviceAccountAccess(cluster, NAMESPACE, 'helm-canary');
   });
   after(async () => {
     await cluster?.stop();
@@ -111,8 +121,16 @@ describe('the real control plane', { skip: missing.length ? `missing ${missing.j
     assert.match(appliedMissing.body.message, /spec\.http\[0\]\.route\[0\]\.destination: Required value/);
   });
 
+  it('enforces RBAC: the ServiceAccount of `helm-canary rbac` reads Secrets in its namespace only, and no Pods', async () => {
+    assert.equal((await tool.api.call('GET', `/api/v1/namespaces/${NAMESPACE}/secrets`)).status, 200);
+    assert.equal((await tool.api.call('GET', '/api/v1/namespaces/default/secrets')).status, 403);
+    const pods = await tool.api.call('GET', `/api/v1/namespaces/${NAMESPACE}/pods`);
+    assert.equal(pods.status, 403);
+    assert.match(pods.body.message, /system:serviceaccount:shop:helm-canary.*cannot list resource "pods"/);
+  });
+
   for (const major of [3, 4] as const) {
-    it(`runs a rollout with the tool and helm ${major}: deploy, start, promote to the end, then a rollback`, async () => {
+    it(`runs a rollout with the tool and helm ${major} as the least-privilege ServiceAccount: deploy, start, promote to the end, then a rollback`, async () => {
       const release = `productpage-h${major}`;
       const work = join(dir, release);
       mkdirSync(work);
@@ -120,7 +138,7 @@ describe('the real control plane', { skip: missing.length ? `missing ${missing.j
         release, namespace: NAMESPACE, chart: CHART,
         image: { repository: 'acr.io/bookinfo/productpage' }, replicas: 2, drainSeconds: 0, helm: { timeout: '60s' },
       }));
-      const env = { ...helmEnv(cluster.kubeconfigPath, work), HELM_BIN: helm[major], CI: 'true' };
+      const env = { ...helmEnv(tool.kubeconfigPath, work), HELM_BIN: helm[major], CI: 'true' };
       const cli = async (args: string) => {
         const result = await runCli(args.split(' '), { cwd: work, env, extendEnv: true });
         assert.equal(result.exitCode, 0, `${args}:\n${result.stdout}\n${result.stderr}`);

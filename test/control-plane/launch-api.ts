@@ -33,12 +33,14 @@ export function resourcePath(object: Record<string, any>): string {
   return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}/${name}`;
 }
 
-/** apiClient makes an ApiClient for `server` (https://127.0.0.1:PORT) as the admin of `pki`. */
-export function apiClient(server: string, pki: Pki): ApiClient {
-  const tls = { ca: readFileSync(pki.ca.cert), cert: readFileSync(pki.admin.cert), key: readFileSync(pki.admin.key) };
+/** apiClient makes an ApiClient for `server` (https://127.0.0.1:PORT) as the admin of `pki`, or as the bearer of `token`. */
+export function apiClient(server: string, pki: Pki, token?: string): ApiClient {
+  const ca = readFileSync(pki.ca.cert);
+  const tls = token === undefined ? { ca, cert: readFileSync(pki.admin.cert), key: readFileSync(pki.admin.key) } : { ca };
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   const call = (method: string, path: string, body?: string, contentType = 'application/json'): Promise<ApiResponse> =>
     new Promise((resolve, reject) => {
-      const req = request(new URL(path, server), { method, ...tls, headers: body === undefined ? {} : { 'content-type': contentType }, timeout: 10_000 }, (res) => {
+      const req = request(new URL(path, server), { method, ...tls, headers: body === undefined ? auth : { ...auth, 'content-type': contentType }, timeout: 10_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
