@@ -121,6 +121,32 @@ describe('the real control plane', { skip: missing.length ? `missing ${missing.j
     assert.match(appliedMissing.body.message, /spec\.http\[0\]\.route\[0\]\.destination: Required value/);
   });
 
+  it('terminates like a kubelet: a deleted pod stays, terminating, for the termination delay, then is removed', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'terminating', namespace: NAMESPACE }, spec: { containers: [{ name: 'app', image: 'acr.io/checks/app:1' }] } };
+    assert.equal((await cluster.api.apply(pod)).status, 201);
+    const path = `/api/v1/namespaces/${NAMESPACE}/pods/terminating`;
+    let node = '';
+    for (let i = 0; i < 100 && !node; i++) {
+      const live = (await cluster.api.call('GET', path)).body;
+      if (live.status?.phase === 'Running') node = live.spec.nodeName;
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(node, /^kwok-node-/);
+    const deletedAt = Date.now();
+    assert.equal((await cluster.api.call('DELETE', path)).status, 200);
+    const right = (await cluster.api.call('GET', path)).body;
+    assert.ok(right.metadata.deletionTimestamp, 'the pod is terminating, not gone');
+    let status = 200;
+    while (status === 200 && Date.now() - deletedAt < 10_000) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await cluster.api.call('GET', path)).status;
+    }
+    assert.equal(status, 404);
+    // 300 ms of termination delay (the grace period is the default 30 s); generous upper bound for a loaded machine.
+    const removedAfter = Date.now() - deletedAt;
+    assert.ok(removedAfter >= 250 && removedAfter < 5000, `removed after ${removedAfter} ms`);
+  });
+
   it('enforces RBAC: the ServiceAccount of `helm-canary rbac` reads Secrets in its namespace only, and no Pods', async () => {
     assert.equal((await tool.api.call('GET', `/api/v1/namespaces/${NAMESPACE}/secrets`)).status, 200);
     assert.equal((await tool.api.call('GET', '/api/v1/namespaces/default/secrets')).status, 403);

@@ -13,7 +13,7 @@ export const KWOK_NODE_LABEL = { key: 'type', value: 'kwok' } as const;
 export interface KwokDelays {
   /** From scheduled to Running and Ready; the pod annotation `pod-ready.stage.kwok.x-k8s.io/delay` (e.g. "3s") overrides it. */
   podReadyDelayMs: number;
-  /** From deletion to removal, capped by the pod's grace period. */
+  /** From deletion to removal; the grace period when that is shorter (a kubelet kills the containers then). */
   podTerminationDelayMs: number;
 }
 
@@ -26,9 +26,20 @@ export function kwokStages(delays: KwokDelays): Record<string, any>[] {
     if (stage.metadata.name === 'pod-ready') {
       stage.spec.delay = { durationMilliseconds: delays.podReadyDelayMs, durationFrom: { expressionFrom: '.metadata.annotations["pod-ready.stage.kwok.x-k8s.io/delay"]' } };
     }
-    if (stage.metadata.name === 'pod-delete') stage.spec.delay.jitterDurationMilliseconds = delays.podTerminationDelayMs;
+    if (stage.metadata.name === 'pod-delete') stage.spec.delay = terminationDelay(delays.podTerminationDelayMs);
   }
   return stages;
+}
+
+/**
+ * terminationDelay is min(termination delay, grace period), as a kwok delay: a jq expression
+ * (kwok's durationFrom) answering either the deletionTimestamp (deletion time + grace period, an
+ * RFC 3339 time kwok waits for) or a Go duration. The grace period is the one of the deletion
+ * (metadata.deletionGracePeriodSeconds), else the pod's, else Kubernetes' default of 30 s.
+ */
+export function terminationDelay(delayMs: number): Record<string, unknown> {
+  const grace = '((.metadata.deletionGracePeriodSeconds // .spec.terminationGracePeriodSeconds // 30) * 1000)';
+  return { durationMilliseconds: delayMs, durationFrom: { expressionFrom: `if ${grace} < ${delayMs} then .metadata.deletionTimestamp else "${delayMs}ms" end` } };
 }
 
 /** writeKwokConfig writes kwok's configuration file (Stages only; options go as flags) and returns its path. */
