@@ -5,7 +5,7 @@
 // that log go into the error when a component exits early or never gets ready.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parentDeathWrapper } from '../../src/helm/parent-death.js';
 
 /** Component is one running process of the control plane. */
@@ -74,5 +74,6 @@ export async function startComponent(name: string, binary: string, args: string[
 
 /** failIfExited throws with the component's log when it is no longer running. */
 export function failIfExited(component: Component): void {
-  if (component.exited) throw new Error(`${component.name} ${component.exited}; last lines of ${component.logPath}:\n${logTail(component)}`);
+  // The log's base name only: stop() removes the directory unless it is kept.
+  if (component.exited) throw new Error(`${component.name} ${component.exited}; last lines of ${basename(component.logPath)}:\n${logTail(component)}`);
 }
