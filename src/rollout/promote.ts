@@ -56,7 +56,7 @@ function refuse(ctx: RunnerContext, decision: Exclude<PromoteDecision, { kind: '
     case 'rollback-interrupted':
       throw new BlockedError(`a rollback of ${release} was interrupted`, ['finish it with: helm-canary rollback']);
     case 'drift': {
-      const details = decision.differences ? driftLines(decision.differences) : ['the release Deployments or VirtualService could not be read'];
+      const details = driftLines(decision.differences);
       throw new BlockedError(`the cluster no longer matches stage ${decision.stage} (${name(decision.stage)}) of the rollout record: someone changed it by hand`, [
         ...details,
         'restore it, roll back with: helm-canary rollback, or promote anyway with --force',
@@ -69,7 +69,9 @@ function refuse(ctx: RunnerContext, decision: Exclude<PromoteDecision, { kind: '
   }
 }
 
-function driftLines(differences: FieldDifference[]): string[] {
+// The drift, field by field; none listed means an object could not be read at all.
+function driftLines(differences: FieldDifference[] | undefined): string[] {
+  if (!differences?.length) return ['the release Deployments or VirtualService could not be read'];
   return differences.map((d) => `${d.field}: record says ${d.expected}, cluster has ${d.actual}`);
 }
 
@@ -79,7 +81,7 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
   const stages = stagesOf(ctx, stored.record);
   const decision = decidePromote(stages, stored.record, await readCluster(ctx), options);
   if (decision.kind !== 'promote') return refuse(ctx, decision, stages, stored);
-  if (decision.driftIgnored) ctx.reporter.warn(`drift ignored (--force): ${(decision.driftIgnored.length ? driftLines(decision.driftIgnored) : ['the release Deployments or VirtualService could not be read']).join('; ')}`);
+  if (decision.driftIgnored) ctx.reporter.warn(`drift ignored (--force): ${driftLines(decision.driftIgnored).join('; ')}`);
   const from = decision.from;
   if (decision.recordReached) {
     // The run that applied stage `from` was killed after its last apply and before it recorded
