@@ -17,12 +17,8 @@ export interface OutputFlags {
   output?: 'text' | 'json';
 }
 
-// A dry run's adapters, with the applies they recorded, for `--dry-run -o json`.
-const dryRuns = new WeakMap<RunnerContext, DryRun>();
-
 /** printStatus prints the release's status after a command, or what a dry run would have applied. */
-export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: OutputFlags): Promise<void> {
-  const dryRun = dryRuns.get(ctx);
+export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: OutputFlags, dryRun?: DryRun): Promise<void> {
   if (dryRun) {
     // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
     const { wouldApply } = dryRun;
@@ -46,11 +42,10 @@ export function commandReporter(deps: CliDeps, flags: ClusterFlags) {
 }
 
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */
-export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
+export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext, dryRun?: DryRun) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
   try {
     const { ctx, dryRun } = await deps.connect(flags, use, commandReporter(deps, flags));
-    if (dryRun) dryRuns.set(ctx, dryRun);
-    await work(ctx);
+    await work(ctx, dryRun);
   } catch (err) {
     throw toCliError(err);
   }

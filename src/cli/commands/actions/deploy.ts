@@ -31,9 +31,9 @@ export async function runDeploy(flags: DeployFlags, deps: CliDeps): Promise<void
   await withContext(
     deps,
     flags,
-    async (ctx) => {
+    async (ctx, dryRun) => {
       await deploy(ctx, { tag, recover: flags.recover });
-      await printStatus(deps, ctx, flags);
+      await printStatus(deps, ctx, flags, dryRun);
     },
     'deploy',
   );

@@ -23,9 +23,9 @@ async function ensureReleaseExists(ctx: RunnerContext): Promise<void> {
 /** runPromote is `helm-canary promote [--to STAGE]`. */
 export function runPromote(flags: PromoteFlags, deps: CliDeps): Promise<void> {
   const to = parseStage(flags.to);
-  return withContext(deps, flags, async (ctx) => {
+  return withContext(deps, flags, async (ctx, dryRun) => {
     await ensureReleaseExists(ctx);
     await promote(ctx, { to, force: flags.force, recover: flags.recover, rollbackOnFailure: flags.rollbackOnFailure });
-    await printStatus(deps, ctx, flags);
+    await printStatus(deps, ctx, flags, dryRun);
   });
 }

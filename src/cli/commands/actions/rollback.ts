@@ -9,13 +9,13 @@ export type RollbackFlags = ClusterFlags & OutputFlags & { recover?: boolean };
 
 /** runRollback is `helm-canary rollback`. */
 export function runRollback(flags: RollbackFlags, deps: CliDeps): Promise<void> {
-  return withContext(deps, flags, async (ctx) => {
+  return withContext(deps, flags, async (ctx, dryRun) => {
     const rolled = await rollback(ctx, { recover: flags.recover });
     // A pipeline's rollback job for a release that was never installed: no status to show.
     if (rolled === undefined && (await ctx.helm.status()) === undefined) {
       if (flags.output === 'json') deps.stdout.write(`${JSON.stringify({ release: ctx.spec.release, namespace: ctx.spec.namespace, installed: false, rolledBack: false }, null, 2)}\n`);
       return;
     }
-    await printStatus(deps, ctx, flags);
+    await printStatus(deps, ctx, flags, dryRun);
   });
 }

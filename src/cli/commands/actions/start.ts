@@ -34,8 +34,8 @@ export function startInputs(flags: StartFlags, cwd = process.cwd()): StartInputs
 /** runStart is `helm-canary start --new-tag N`. */
 export async function runStart(flags: StartFlags, deps: CliDeps): Promise<void> {
   const { newTag, to } = startInputs(flags);
-  await withContext(deps, flags, async (ctx) => {
+  await withContext(deps, flags, async (ctx, dryRun) => {
     await start(ctx, { newTag, to, recover: flags.recover, force: flags.force, rollbackOnFailure: flags.rollbackOnFailure });
-    await printStatus(deps, ctx, flags);
+    await printStatus(deps, ctx, flags, dryRun);
   });
 }
