@@ -3,7 +3,9 @@
 // Go modules pinned under test/control-plane/: etcd, kwok, kube-apiserver,
 // kube-controller-manager and kube-scheduler into .cache/control-plane/bin,
 // and copies Istio's CRDs from the istio.io/api module to
-// .cache/control-plane/istio-crds.yaml.
+// .cache/control-plane/istio-crds.yaml and kwok's Stage CRD from the kwok
+// module to .cache/control-plane/kwok-crds.yaml (kwok reads its Stages from
+// the API server, so tests can add pod faults while it runs).
 //
 // Every binary is its upstream's own main package (named by a `tool` line in
 // the module's go.mod), so nothing of ours sits between the flags a launcher
@@ -28,6 +30,7 @@ const outRoot = join(repoRoot, '.cache/control-plane');
 const binDir = join(outRoot, 'bin');
 const stampDir = join(outRoot, 'stamps');
 const istioCrdsPath = join(outRoot, 'istio-crds.yaml');
+const kwokCrdsPath = join(outRoot, 'kwok-crds.yaml');
 
 const force = process.argv.includes('--force');
 
@@ -144,6 +147,16 @@ function copyIstioCrds() {
   log(`istio-crds.yaml: copied from istio.io/api ${version}`);
 }
 
+function copyKwokCrds() {
+  const moduleDir = join(modulesRoot, 'kwok');
+  const { Dir: dir, Version: version } = JSON.parse(go(['mod', 'download', '-json', 'sigs.k8s.io/kwok'], moduleDir));
+  // Only the Stage CRD: the launcher starts kwok with --enable-crds=Stage and nothing else.
+  const crd = readFileSync(join(dir, 'kustomize/crd/bases/kwok.x-k8s.io_stages.yaml'));
+  rmSync(kwokCrdsPath, { force: true });
+  writeFileSync(kwokCrdsPath, crd);
+  log(`kwok-crds.yaml: Stage CRD copied from sigs.k8s.io/kwok ${version}`);
+}
+
 function main() {
   const started = Date.now();
   mkdirSync(binDir, { recursive: true });
@@ -153,6 +166,7 @@ function main() {
   const [small, kubernetes] = [binaries.slice(0, 2), binaries.slice(2)];
   for (const binary of small) buildBinary(binary, goVersion);
   copyIstioCrds();
+  copyKwokCrds();
   for (const binary of kubernetes) buildBinary(binary, goVersion);
   log(`done in ${seconds(started)}`);
 }

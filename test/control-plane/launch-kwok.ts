@@ -1,10 +1,10 @@
-// kwok, playing the kubelets: its configuration file (the Stages of launch-kwok-stages.yaml with
-// the launcher's delays), its flags, and the fake Nodes it manages.
+// kwok, playing the kubelets: the Stages of launch-kwok-stages.yaml with the launcher's delays,
+// its flags, and the fake Nodes it manages. kwok runs with --enable-crds=Stage: it reads its
+// Stages from the API server (and refuses any in a config file), so the launcher applies them as
+// objects before kwok starts, and tests may add more while it runs (pod-faults.ts).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { writePrivate } from './launch-pki.js';
 
 /** KWOK_NODE_LABEL marks the Nodes kwok plays (`--manage-nodes-with-label-selector`). */
 export const KWOK_NODE_LABEL = { key: 'type', value: 'kwok' } as const;
@@ -42,19 +42,17 @@ export function terminationDelay(delayMs: number): Record<string, unknown> {
   return { durationMilliseconds: delayMs, durationFrom: { expressionFrom: `if ${grace} < ${delayMs} then .metadata.deletionTimestamp else "${delayMs}ms" end` } };
 }
 
-/** writeKwokConfig writes kwok's configuration file (Stages only; options go as flags) and returns its path. */
-export async function writeKwokConfig(dir: string, delays: KwokDelays): Promise<string> {
-  const path = join(dir, 'kwok.yaml');
-  await writePrivate(path, kwokStages(delays).map((s) => YAML.stringify(s)).join('---\n'));
-  return path;
-}
-
-/** kwokArgs are kwok's flags. */
-export function kwokArgs(kubeconfig: string, configPath: string): string[] {
+/** kwokArgs are kwok's flags; it has no config file (its Stages are API objects). */
+export function kwokArgs(kubeconfig: string): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
-    // kwok also reads ~/.kwok/kwok.yaml, --config or not: launch.ts gives it a HOME of its own.
-    `--config=${configPath}`,
+    // kwok reads ~/.kwok/kwok.yaml when given no --config: launch.ts gives it a HOME of its own,
+    // so a developer's own Stages cannot leak in (with --enable-crds=Stage they would stop it:
+    // "Stage already exists in --config, so please remove it, or remove Stage from --enable-crd").
+    // Stages come from the API server only, watched by an informer: the launcher has the CRD of
+    // kwok-crds.yaml Established and the default Stages applied before kwok starts, so its first
+    // list holds them instead of an error to retry after a back-off.
+    '--enable-crds=Stage',
     `--manage-nodes-with-label-selector=${KWOK_NODE_LABEL.key}=${KWOK_NODE_LABEL.value}`,
     // A Lease per node renewed by kwok, as the kubelet does: without it the node-lifecycle
     // controller marks the nodes NotReady after 40 s (node-monitor-grace-period) and evicts pods.

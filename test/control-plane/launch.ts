@@ -2,7 +2,9 @@
 // envtest and `kwokctl --runtime binary` run one: etcd, kube-apiserver (TLS, client certificates,
 // RBAC), kube-controller-manager and kube-scheduler from the binaries built into
 // .cache/control-plane/bin, and kwok playing the kubelets of a few fake Nodes. Istio's CRDs are
-// applied at start so the API server itself validates VirtualServices and DestinationRules.
+// applied at start so the API server itself validates VirtualServices and DestinationRules; kwok's
+// Stage CRD too, and kwok's Stages are objects, so tests can change pods' behaviour per image
+// while the cluster runs (pod-faults.ts).
 //
 // Everything lives in one temp dir (PKI, etcd's data, kubeconfigs, one log per component) that
 // stop() removes. Each process dies with its parent (launch-processes.ts).
@@ -17,14 +19,14 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { apiClient, waitFor, type ApiClient } from './launch-api.js';
 import { writeRealKubeconfig } from './launch-kubeconfig.js';
-import { fakeNode, kwokArgs, writeKwokConfig } from './launch-kwok.js';
+import { fakeNode, kwokArgs, kwokStages } from './launch-kwok.js';
 import { makePki, type Pki } from './launch-pki.js';
 import { failIfExited, startComponent, type Component } from './launch-processes.js';
 import { DIR_PREFIX, markOwner, releaseOwner, removeStaleDirs } from './launch-stale.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** CONTROL_PLANE_DIR is where `npm run control-plane:build` puts the binaries and Istio's CRDs. */
+/** CONTROL_PLANE_DIR is where `npm run control-plane:build` puts the binaries, Istio's CRDs and kwok's Stage CRD. */
 export const CONTROL_PLANE_DIR = process.env.HELM_CANARY_CONTROL_PLANE_DIR ?? join(repoRoot, '.cache', 'control-plane');
 
 /** BINARIES are the programs the launcher needs, in start order. */
@@ -119,6 +121,8 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
   if (missing.length) throw new MissingBinariesError(missing, binDir);
   const crdsPath = options.istioCrds === undefined ? join(CONTROL_PLANE_DIR, 'istio-crds.yaml') : options.istioCrds;
   if (crdsPath && !existsSync(crdsPath)) throw new Error(`Istio's CRDs are missing at ${crdsPath}: run \`npm run control-plane:build\` first.`);
+  const kwokCrdsPath = join(CONTROL_PLANE_DIR, 'kwok-crds.yaml');
+  if (!existsSync(kwokCrdsPath)) throw new Error(`kwok's Stage CRD is missing at ${kwokCrdsPath}: run \`npm run control-plane:build\` first.`);
   const bin = (name: Binary) => join(binDir, name);
 
   for (const stale of removeStaleDirs()) log(`removed ${stale}, left by a control plane whose owner was killed`);
@@ -204,18 +208,25 @@ export async function startRealCluster(options: RealClusterOptions = {}): Promis
       '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, `--cert-dir=${join(dir, 'scheduler-certs')}`,
       '--leader-elect=false', '--profiling=false',
     ]);
-    const kwokConfig = await writeKwokConfig(dir, { podReadyDelayMs: options.podReadyDelayMs ?? 500, podTerminationDelayMs: options.podTerminationDelayMs ?? 500 });
-    // HOME: kwok reads ~/.kwok/kwok.yaml besides --config; a developer's own Stages must not leak in.
-    const kwok = await start('kwok', 'kwok', kwokArgs(kwokKubeconfig, kwokConfig), { HOME: join(dir, 'kwok-home') });
 
-    // While the controllers start: the CRDs, the Nodes and the namespaces.
-    if (crdsPath) await applyCrds(api, crdsPath);
-    log(`Istio's CRDs established after ${since()}`);
+    // While the controllers start: the Nodes and namespaces, the CRDs and kwok's Stages. The Nodes
+    // first: the node-lifecycle controller lifts their not-ready taint only seconds after it has
+    // seen them Ready. Istio's 15 CRDs take seconds to be Established; kwok needs only its own.
     const nodeNames = Array.from({ length: options.nodes ?? 2 }, (_, i) => `kwok-node-${i}`);
     for (const name of nodeNames) await expectOk(api.apply(fakeNode(name)), `node ${name}`);
     for (const ns of options.namespaces ?? []) {
       await expectOk(api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), `namespace ${ns}`);
     }
+    const istioCrds = crdsPath ? applyCrds(api, crdsPath, "Istio's CRDs") : Promise.resolve();
+    istioCrds.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+    await applyCrds(api, kwokCrdsPath, "kwok's Stage CRD");
+    const stages = kwokStages({ podReadyDelayMs: options.podReadyDelayMs ?? 500, podTerminationDelayMs: options.podTerminationDelayMs ?? 500 });
+    await Promise.all(stages.map((stage) => expectOk(api.apply(stage), `Stage ${stage.metadata.name}`)));
+    log(`kwok's Stages applied after ${since()}`);
+    // HOME: kwok reads ~/.kwok/kwok.yaml; a developer's own configuration must not leak in.
+    const kwok = await start('kwok', 'kwok', kwokArgs(kwokKubeconfig), { HOME: join(dir, 'kwok-home') });
+    await istioCrds;
+    log(`Istio's CRDs established after ${since()}`);
 
     const running = () => [controllerManager, scheduler, kwok].forEach(failIfExited);
     await waitFor(async () => (running(), healthy(`https://127.0.0.1:${cmPort}/healthz`)), 60_000, () => 'kube-controller-manager did not get healthy');
@@ -250,8 +261,8 @@ async function expectOk(response: Promise<{ status: number; text: string }>, wha
   if (res.status >= 300) throw new Error(`could not apply ${what}: HTTP ${res.status} ${res.text}`);
 }
 
-/** applyCrds applies every CustomResourceDefinition in `path` and waits until each is Established. */
-async function applyCrds(api: ApiClient, path: string): Promise<void> {
+/** applyCrds applies every CustomResourceDefinition in `path` (`what` names them in errors) and waits until each is Established. */
+async function applyCrds(api: ApiClient, path: string, what: string): Promise<void> {
   const crds = YAML.parseAllDocuments(await readFile(path, 'utf8'))
     .map((d) => d.toJS() as Record<string, any> | null)
     .filter((d): d is Record<string, any> => d?.kind === 'CustomResourceDefinition');
@@ -263,5 +274,5 @@ async function applyCrds(api: ApiClient, path: string): Promise<void> {
       if (!res.body?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) return false;
     }
     return true;
-  }, 30_000, () => `Istio's CRDs were not established`);
+  }, 30_000, () => `${what} were not established`);
 }
