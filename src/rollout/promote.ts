@@ -100,7 +100,9 @@ export async function promoteLocked(ctx: RunnerContext, initial: StoredRecord, o
     const holder = { stored: await saveRecord(ctx, current, { phase: 'promoting', target: move.stage, lastError: undefined, ...takeOver(ctx, current.record) }) };
     try {
       const applies = plannedApplies(specFor(ctx, current.record), title, move.steps, (apply) => ({ stage: move.stage, apply }));
-      await runApplies(ctx, holder, applies, move.from);
+      // --force is a person's decision to overwrite what was changed by hand: helm 4 must then take
+      // those fields back too, or its server-side apply refuses the very change the person chose.
+      await runApplies(ctx, holder, applies, move.from, { takeOwnership: options.force === true });
       // A stage is reached when its values are applied and its pods are ready, all of them: a
       // stage re-done after a failure may have had nothing left to apply, only pods to wait for.
       const problems = await waitForState(ctx, stage.values, ROLES, readinessTimeoutMs(ctx));

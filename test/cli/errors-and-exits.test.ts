@@ -196,7 +196,7 @@ describe('on a cluster', () => {
     assert.equal(r.exitCode, 130, r.screen);
     assert.match(r.screen, /interrupted: the rollout stays where it is/);
     assert.match(r.screen, /resume with: helm-canary run/);
-    assert.equal(stageShape(env.observe()), 'P 1.0/2/90 C 2.0/2/10');
-    assert.equal(env.observe().record!.phase, 'in-progress');
+    assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
+    assert.equal((await env.observe()).record!.phase, 'in-progress');
   });
 });

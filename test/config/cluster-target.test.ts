@@ -20,10 +20,10 @@ describe('cluster target: namespace, context and config a cluster command uses',
   let contextKubeconfig: string;
   before(async () => {
     env = await givenCluster(4);
-    env.cluster.createNamespace('elsewhere');
+    env.sim!.createNamespace('elsewhere');
     // A kubeconfig whose context names the namespace "shop".
     contextKubeconfig = join(env.dir, 'shop.kubeconfig');
-    writeFileSync(contextKubeconfig, kubeconfigYaml(env.cluster.url, 'shop'), { mode: 0o600 });
+    writeFileSync(contextKubeconfig, kubeconfigYaml(env.sim!.url, 'shop'), { mode: 0o600 });
     const deployed = await env.cli(['deploy', '--tag', '1.0']);
     assert.equal(deployed.exitCode, 0, deployed.stderr);
   });
@@ -34,7 +34,7 @@ describe('cluster target: namespace, context and config a cluster command uses',
     const r = await env.cli(['deploy', '--tag', '83']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /--new-tag/);
-    assert.match(env.observe().production.image, /:83$/);
+    assert.match((await env.observe()).production.image, /:83$/);
   });
 
   it('defect 12: status of one release needs only its name and namespace, not a complete canary.yaml', async () => {
@@ -44,7 +44,7 @@ describe('cluster target: namespace, context and config a cluster command uses',
       assert.equal(r.exitCode, 0, r.stderr);
       const status = JSON.parse(r.stdout);
       assert.equal(status.release, env.release);
-      assert.equal(status.production.image, env.observe().production.image);
+      assert.equal(status.production.image, (await env.observe()).production.image);
     } finally {
       rmSync(bare, { recursive: true, force: true });
     }
@@ -58,7 +58,7 @@ describe('cluster target: namespace, context and config a cluster command uses',
     // A rollout command too acts there (its record is what status --all lists).
     const started = await env.cli(['start', '--new-tag', '2.0'], { KUBECONFIG: contextKubeconfig });
     assert.equal(started.exitCode, 0, started.stderr);
-    assert.equal(env.observe().record?.stage, 2);
+    assert.equal((await env.observe()).record?.stage, 2);
     const all = await env.cli(['status', '--all', '-o', 'json'], { KUBECONFIG: contextKubeconfig });
     assert.equal(all.exitCode, 0, all.stderr);
     assert.deepEqual(JSON.parse(all.stdout).map((s: { release: string; namespace: string }) => `${s.namespace}/${s.release}`), ['shop/productpage']);
@@ -105,17 +105,17 @@ describe('cluster target: namespace, context and config a cluster command uses',
     const r = await env.cli(['deploy', '--tag', '1.0', '--namespace', 'fresh']);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /namespace "fresh" does not exist[\s\S]*--create-namespace/);
-    assert.equal(env.cluster.store.get(KINDS.namespace, '', 'fresh'), undefined);
+    assert.equal(env.sim!.store.get(KINDS.namespace, '', 'fresh'), undefined);
   });
 
   it('defect 4: deploy --create-namespace (or helm.createNamespace) creates it before taking the lease', async () => {
     env.writeConfig();
     const r = await env.cli(['deploy', '--tag', '1.0', '--namespace', 'fresh', '--create-namespace']);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.ok(env.cluster.store.get(KINDS.namespace, '', 'fresh'));
+    assert.ok(env.sim!.store.get(KINDS.namespace, '', 'fresh'));
     env.writeConfig({ namespace: 'fresh2', helm: { timeout: '20s', createNamespace: true } });
     const viaConfig = await env.cli(['deploy', '--tag', '1.0']);
     assert.equal(viaConfig.exitCode, 0, viaConfig.stderr);
-    assert.ok(env.cluster.store.get(KINDS.namespace, '', 'fresh2'));
+    assert.ok(env.sim!.store.get(KINDS.namespace, '', 'fresh2'));
   });
 });

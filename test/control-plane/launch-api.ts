@@ -1,7 +1,8 @@
-// A minimal HTTPS client for the launcher's own calls to the API server (readiness, applying
+// A minimal HTTP(S) client for the launcher's own calls to the API server (readiness, applying
 // Istio's CRDs and the fake Nodes): node:https with the admin's client certificate, so the
 // launcher depends on nothing but the PKI it made. Objects are written with server-side apply,
 // which makes every start idempotent and is what `kubectl apply --server-side` does.
+import { request as httpRequest } from 'node:http';
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { Pki } from './launch-pki.js';
@@ -33,14 +34,36 @@ export function resourcePath(object: Record<string, any>): string {
   return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}/${name}`;
 }
 
+/** ApiCredentials say where an API server is and who calls it: a client certificate, a bearer token, or neither. */
+export interface ApiCredentials {
+  /** https://HOST:PORT, or http:// for the simulator. */
+  server: string;
+  /** PEM of the CA that signed the server's certificate. */
+  ca?: Buffer;
+  /** Skip verifying the server's certificate (a kubeconfig's insecure-skip-tls-verify). */
+  insecure?: boolean;
+  cert?: Buffer;
+  key?: Buffer;
+  token?: string;
+}
+
 /** apiClient makes an ApiClient for `server` (https://127.0.0.1:PORT) as the admin of `pki`, or as the bearer of `token`. */
 export function apiClient(server: string, pki: Pki, token?: string): ApiClient {
   const ca = readFileSync(pki.ca.cert);
-  const tls = token === undefined ? { ca, cert: readFileSync(pki.admin.cert), key: readFileSync(pki.admin.key) } : { ca };
-  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  return token === undefined
+    ? apiClientFor({ server, ca, cert: readFileSync(pki.admin.cert), key: readFileSync(pki.admin.key) })
+    : apiClientFor({ server, ca, token });
+}
+
+/** apiClientFor makes an ApiClient from credentials (see test/helpers/kubeconfig-api.ts for reading them from a kubeconfig). */
+export function apiClientFor(credentials: ApiCredentials): ApiClient {
+  const secure = credentials.server.startsWith('https:');
+  const tls = secure ? { ca: credentials.ca, cert: credentials.cert, key: credentials.key, rejectUnauthorized: !credentials.insecure } : {};
+  const auth: Record<string, string> = credentials.token === undefined ? {} : { authorization: `Bearer ${credentials.token}` };
+  const send = secure ? request : httpRequest;
   const call = (method: string, path: string, body?: string, contentType = 'application/json'): Promise<ApiResponse> =>
     new Promise((resolve, reject) => {
-      const req = request(new URL(path, server), { method, ...tls, headers: body === undefined ? auth : { ...auth, 'content-type': contentType }, timeout: 10_000 }, (res) => {
+      const req = send(new URL(path, credentials.server), { method, ...tls, headers: body === undefined ? auth : { ...auth, 'content-type': contentType }, timeout: 10_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

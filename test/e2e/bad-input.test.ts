@@ -4,16 +4,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { KINDS } from '../../sim/store/resources.js';
 import { cliPath } from '../helpers/run-cli.js';
-import { givenCluster, stageShape, HELM_MAJORS, REPOSITORY, type Env } from '../helpers/e2e.js';
+import { givenCluster, stageShape, withoutPodFaults, HELM_MAJORS, REPOSITORY, type Env } from '../helpers/e2e.js';
 
 // Helm's release history, read from its storage Secrets: a command that fails on input must add none.
-function helmRevisions(env: Env): number {
-  return env.cluster.store.list(KINDS.secret, env.namespace).filter((s) => s.metadata.labels?.owner === 'helm').length;
+async function helmRevisions(env: Env): Promise<number> {
+  return (await env.list('secret', 'owner=helm')).length;
 }
-function recordExists(env: Env): boolean {
-  return env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) !== undefined;
+async function recordExists(env: Env): Promise<boolean> {
+  return (await env.get('configMap', `helm-canary-${env.release}`)) !== undefined;
 }
 
 describe('bad input: one message, the documented exit code, nothing applied', () => {
@@ -41,13 +40,13 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
   for (const c of cases) {
     it(c.name, async () => {
       c.setup?.(env);
-      const before = helmRevisions(env);
+      const before = await helmRevisions(env);
       const r = await env.cli(c.args, c.extraEnv);
       assert.equal(r.exitCode, c.code, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stderr, c.message);
       assert.doesNotMatch(r.stderr, /at .*\.js:\d+|secret-token-value/, 'no stack trace, no credentials');
-      assert.equal(helmRevisions(env), before, 'no helm upgrade ran');
-      assert.equal(recordExists(env), false, 'no record written');
+      assert.equal(await helmRevisions(env), before, 'no helm upgrade ran');
+      assert.equal(await recordExists(env), false, 'no record written');
     });
   }
 
@@ -55,18 +54,18 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     const r = await env.cli(['rollback']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /no rollout of productpage was ever started in namespace shop: nothing to roll back/);
-    assert.equal(helmRevisions(env), 0);
-    assert.equal(recordExists(env), false);
+    assert.equal(await helmRevisions(env), 0);
+    assert.equal(await recordExists(env), false);
   });
 
   it('rollback with no rollout ever started does nothing and says so (exit 0, for pipeline rollback jobs)', async () => {
     assert.equal((await env.cli(['deploy', '--tag', '1.0'])).exitCode, 0);
-    const revisions = helmRevisions(env);
+    const revisions = await helmRevisions(env);
     const r = await env.cli(['rollback']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /no rollout of productpage was ever started in namespace shop: nothing to roll back/);
-    assert.equal(helmRevisions(env), revisions);
-    assert.equal(recordExists(env), false);
+    assert.equal(await helmRevisions(env), revisions);
+    assert.equal(await recordExists(env), false);
   });
 
   it('refuses a new tag equal to the stable tag, and --to a stage behind the current one', async () => {
@@ -74,14 +73,14 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     const same = await env.cli(['start', '--new-tag', '1.0']);
     assert.equal(same.exitCode, 2);
     assert.match(same.stderr, /the new tag 1\.0 is already the stable tag/);
-    assert.equal(recordExists(env), false);
+    assert.equal(await recordExists(env), false);
     assert.equal((await env.cli(['start', '--new-tag', '2.0'])).exitCode, 0);
     assert.equal((await env.cli(['promote', '--to', '4'])).exitCode, 0);
-    const revisions = helmRevisions(env);
+    const revisions = await helmRevisions(env);
     const behind = await env.cli(['promote', '--to', '3']);
     assert.equal(behind.exitCode, 2);
     assert.match(behind.stderr, /stage 3 is behind the current stage 4; use rollback/);
-    assert.equal(helmRevisions(env), revisions);
+    assert.equal(await helmRevisions(env), revisions);
     const started = await env.cli(['start', '--new-tag', '3.0']);
     assert.equal(started.exitCode, 4);
     assert.match(started.stderr, /already in progress: 1\.0 -> 2\.0, stage 4/);
@@ -91,23 +90,23 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
   });
 
   it('prints the helm commands and values with --dry-run and changes nothing', async () => {
-    const revisions = helmRevisions(env);
+    const revisions = await helmRevisions(env);
     const r = await env.cli(['promote', '--dry-run']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stderr, /\[dry run\] would apply stage 5 \(production updated\)/);
     // the runner waits for the pods itself (only those the apply changes), so no helm --wait
-    assert.match(r.stdout, /helm upgrade --install productpage .*canary-app --namespace shop --values productpage-stage-5a\.values\.yaml --description 'helm-canary 1\.0 -> 2\.0: stage 5 \(production updated\): production tag 1\.0 -> 2\.0' --timeout 20s/);
+    assert.match(r.stdout, /helm upgrade --install productpage .*canary-app --namespace shop\S* --values productpage-stage-5a\.values\.yaml --description 'helm-canary 1\.0 -> 2\.0: stage 5 \(production updated\): production tag 1\.0 -> 2\.0' --timeout 20s/);
     assert.match(r.stderr, /\[dry run\] stage 5 of 7 \(production updated\) would be in place/);
     assert.match(r.stdout, /productionDeployment:\n\s+image:\n\s+repository: acr\.io\/bookinfo\/productpage\n\s+tag: "2\.0"/);
-    assert.equal(helmRevisions(env), revisions);
-    assert.equal(env.observe().record!.stage, 4);
-    assert.equal(env.observe().record!.phase, 'in-progress');
+    assert.equal(await helmRevisions(env), revisions);
+    assert.equal((await env.observe()).record!.stage, 4);
+    assert.equal((await env.observe()).record!.phase, 'in-progress');
   });
 
   it('--dry-run -o json prints the applies it would run, as data, and changes nothing (rollback too)', async () => {
-    const revisions = helmRevisions(env);
-    const recordBefore = JSON.stringify(env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`)?.data);
-    const leaseBefore = JSON.stringify(env.cluster.store.get(KINDS.lease, env.namespace, `helm-canary-${env.release}`)?.spec ?? null);
+    const revisions = await helmRevisions(env);
+    const recordBefore = JSON.stringify((await env.get('configMap', `helm-canary-${env.release}`))?.data);
+    const leaseBefore = JSON.stringify((await env.get('lease', `helm-canary-${env.release}`))?.spec ?? null);
     const p = await env.cli(['promote', '--dry-run', '-o', 'json']);
     assert.equal(p.exitCode, 0, p.stderr);
     const doc = JSON.parse(p.stdout);
@@ -121,9 +120,9 @@ describe('bad input: one message, the documented exit code, nothing applied', ()
     assert.ok(back.wouldApply.length >= 2, r.stdout);
     assert.equal(back.wouldApply.at(-1).values.canaryDeployment.replicaCount, 0);
     assert.match(r.stderr, /\[dry run\] would roll back/);
-    assert.equal(helmRevisions(env), revisions);
-    assert.equal(JSON.stringify(env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`)?.data), recordBefore);
-    assert.equal(JSON.stringify(env.cluster.store.get(KINDS.lease, env.namespace, `helm-canary-${env.release}`)?.spec ?? null), leaseBefore);
+    assert.equal(await helmRevisions(env), revisions);
+    assert.equal(JSON.stringify((await env.get('configMap', `helm-canary-${env.release}`))?.data), recordBefore);
+    assert.equal(JSON.stringify((await env.get('lease', `helm-canary-${env.release}`))?.spec ?? null), leaseBefore);
     assert.equal((await env.cli(['rollback'])).exitCode, 0);
   });
 });
@@ -137,13 +136,14 @@ for (const helm of HELM_MAJORS) {
     });
     after(() => env.stop());
 
-    it('is detected with the command that clears it, and rollback clears it by itself', async () => {
-      env.cluster.faults.setImageBehaviour(`${REPOSITORY}:slow`, 'never-ready');
+    it('is detected with the command that clears it, and rollback clears it by itself', async (t) => {
+      if (withoutPodFaults(t, env)) return;
+      await env.world.setImageBehaviour(`${REPOSITORY}:slow`, 'never-ready');
       // Kill the tool and its helm (one process group) while helm waits: helm leaves pending-upgrade.
       const child = execa(process.execPath, [cliPath, 'start', '--new-tag', 'slow'], { cwd: env.dir, env: { ...env.env, HELM_CANARY_LOCK_TTL_SECONDS: '2' }, detached: true, reject: false });
-      const pending = () => env.cluster.store.list(KINDS.secret, env.namespace).some((s) => s.metadata.labels?.status === 'pending-upgrade');
-      for (let i = 0; i < 400 && !pending(); i++) await sleep(25);
-      assert.ok(pending(), 'helm reached pending-upgrade');
+      const pending = async () => (await env.list('secret', 'owner=helm,status=pending-upgrade')).length > 0;
+      for (let i = 0; i < 400 && !(await pending()); i++) await sleep(25);
+      assert.ok(await pending(), 'helm reached pending-upgrade');
       process.kill(-child.pid!, 'SIGKILL');
       await child;
 
@@ -162,7 +162,7 @@ for (const helm of HELM_MAJORS) {
       const recovered = await env.cli(['rollback']);
       assert.equal(recovered.exitCode, 0, recovered.stderr);
       assert.match(recovered.stderr, /recovering: helm rollback productpage to revision \d/);
-      assert.equal(stageShape(env.observe()), 'P 1.0/2/100 C 1.0/0/0');
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
       const status = JSON.parse((await env.cli(['status', '-o', 'json'])).stdout);
       assert.equal(status.helm.status, 'deployed');
     });

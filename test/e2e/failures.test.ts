@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { cliPath } from '../helpers/run-cli.js';
-import { stageShape, HELM_MAJORS, type Env } from '../helpers/e2e.js';
+import { stageShape, withoutPodFaults, HELM_MAJORS, type Env } from '../helpers/e2e.js';
 import { scenario, type Scenario } from '../helpers/given-when-then.js';
 
 const STABLE = 'P 1.0/2/100 C 1.0/0/0';
@@ -19,9 +19,10 @@ for (const helm of HELM_MAJORS) {
     });
     after(() => s.stop());
 
-    it('fails a stage clearly when the canary never becomes ready, and keeps the record consistent', async () => {
-      s.given.imageBehaves('bad', 'never-ready');
-      s.thenExpect(await s.when('start --new-tag bad'), {
+    it('fails a stage clearly when the canary never becomes ready, and keeps the record consistent', async (t) => {
+      if (withoutPodFaults(t, env)) return;
+      await s.given.imageBehaves('bad', 'never-ready');
+      await s.thenExpect(await s.when('start --new-tag bad'), {
         exit: 1,
         stderr: [
           /stage 2 \(canary 10 %\) step 1\/2 \(canary tag 1\.0 -> bad, replicas 0 -> 2\): pods not ready within 4s/,
@@ -31,24 +32,25 @@ for (const helm of HELM_MAJORS) {
         // the broken canary pods never got traffic: the weight moves only after they are ready
         weights: { production: 100, canary: 0 },
       });
-      s.thenExpect(await s.when('status -o json'), { json: { phase: 'failed', 'record.lastError': /pods not ready within 4s/ } });
-      s.thenExpect(await s.when('rollback'), { exit: 0, cluster: STABLE });
+      await s.thenExpect(await s.when('status -o json'), { json: { phase: 'failed', 'record.lastError': /pods not ready within 4s/ } });
+      await s.thenExpect(await s.when('rollback'), { exit: 0, cluster: STABLE });
     });
 
-    it('rolls back by itself with --rollback-on-failure (exit 5)', async () => {
-      s.thenExpect(await s.when('start --new-tag bad --rollback-on-failure'), { exit: 5, stderr: [/rolled back to 1\.0/], cluster: STABLE, record: { phase: 'rolled-back' } });
+    it('rolls back by itself with --rollback-on-failure (exit 5)', async (t) => {
+      if (withoutPodFaults(t, env)) return;
+      await s.thenExpect(await s.when('start --new-tag bad --rollback-on-failure'), { exit: 5, stderr: [/rolled back to 1\.0/], cluster: STABLE, record: { phase: 'rolled-back' } });
     });
 
     it('blocks promote when the VirtualService was edited by hand, shows the difference, and --force overrides', async () => {
       await s.given.rolloutAt(2, '2.0');
-      s.given.weightsEditedByHand({ production: 70, canary: 30 });
-      s.thenExpect(await s.when('promote'), {
+      await s.given.weightsEditedByHand({ production: 70, canary: 30 });
+      await s.thenExpect(await s.when('promote'), {
         exit: 4,
         stderr: [/no longer matches stage 2 \(canary 10 %\)/, /production\.weight: record says 90, cluster has 70/, /canary\.weight: record says 10, cluster has 30/],
         weights: { production: 70, canary: 30 }, // nothing applied
       });
-      s.thenExpect(await s.when('promote --force'), { exit: 0, cluster: 'P 1.0/2/10 C 2.0/2/90' });
-      s.thenExpect(await s.when('rollback'), { exit: 0 });
+      await s.thenExpect(await s.when('promote --force'), { exit: 0, cluster: 'P 1.0/2/10 C 2.0/2/90' });
+      await s.thenExpect(await s.when('rollback'), { exit: 0 });
     });
 
     it('lets exactly one of two concurrent promotes proceed', async () => {
@@ -58,7 +60,7 @@ for (const helm of HELM_MAJORS) {
       assert.deepEqual(codes, [0, 4], `${a.stderr}\n${b.stderr}`);
       const loser = a.exitCode === 4 ? a : b;
       assert.match(loser.stderr, /locked by .*pid \d+/);
-      assert.equal(env.observe().record!.stage, 3);
+      assert.equal((await env.observe()).record!.stage, 3);
       assert.equal((await env.cli(['rollback'])).exitCode, 0);
     });
 
@@ -67,7 +69,7 @@ for (const helm of HELM_MAJORS) {
       const ttl = { HELM_CANARY_LOCK_TTL_SECONDS: '2' };
       const child = execa(process.execPath, [cliPath, 'promote', '--to', '6'], { cwd: env.dir, env: { ...env.env, ...ttl }, reject: false });
       // Kill it once stage 4 is being applied.
-      for (let i = 0; i < 400 && !(env.observe().record?.phase === 'promoting' && (env.observe().record as any).stage >= 3); i++) await sleep(25);
+      for (let i = 0; i < 400 && !((await env.observe()).record?.phase === 'promoting' && ((await env.observe()).record as any).stage >= 3); i++) await sleep(25);
       child.kill('SIGKILL');
       await child;
       // helm, if it was running, finishes on its own; wait for the release not to be pending.
@@ -85,8 +87,8 @@ for (const helm of HELM_MAJORS) {
         resumed = await env.cli(['promote', '--to', '6'], ttl);
       }
       assert.equal(resumed.exitCode, 0, resumed.stderr);
-      assert.equal(stageShape(env.observe()), 'P 4.0/2/100 C 4.0/2/0');
-      assert.equal(env.observe().record!.stage, 6);
+      assert.equal(stageShape(await env.observe()), 'P 4.0/2/100 C 4.0/2/0');
+      assert.equal((await env.observe()).record!.stage, 6);
       assert.equal((await env.cli(['rollback'])).exitCode, 0);
     });
   });

@@ -22,10 +22,10 @@ for (const helm of HELM_MAJORS) {
     after(() => s.stop());
 
     it('deploys the stable stage, then promotes stage by stage to the new stable', async () => {
-      s.thenExpect(await s.when('deploy --tag 1.0'), { exit: 0, cluster: SEVEN[0] });
-      s.thenExpect(await s.when('start --new-tag 2.0'), { exit: 0, cluster: SEVEN[1], record: { stage: 2, phase: 'in-progress', stableTag: '1.0', newTag: '2.0' } });
+      await s.thenExpect(await s.when('deploy --tag 1.0'), { exit: 0, cluster: SEVEN[0] });
+      await s.thenExpect(await s.when('start --new-tag 2.0'), { exit: 0, cluster: SEVEN[1], record: { stage: 2, phase: 'in-progress', stableTag: '1.0', newTag: '2.0' } });
       for (let stage = 3; stage <= 7; stage++) {
-        s.thenExpect(await s.when('promote --output json'), {
+        await s.thenExpect(await s.when('promote --output json'), {
           exit: 0,
           cluster: SEVEN[stage - 1],
           allReady: true,
@@ -34,7 +34,7 @@ for (const helm of HELM_MAJORS) {
           ...(stage === 7 && { record: { phase: 'completed' } }),
         }, `stage ${stage}`);
       }
-      s.thenExpect(await s.when('promote'), { exit: 4, stderr: [/no rollout of productpage is in progress.*completed/] });
+      await s.thenExpect(await s.when('promote'), { exit: 4, stderr: [/no rollout of productpage is in progress.*completed/] });
     });
   });
 
@@ -49,7 +49,7 @@ for (const helm of HELM_MAJORS) {
     for (let from = 2; from <= 7; from++) {
       it(`from stage ${from}`, async () => {
         await s.given.rolloutAt(from, `2.${from}`);
-        s.thenExpect(await s.when('rollback --output json'), {
+        await s.thenExpect(await s.when('rollback --output json'), {
           exit: 0, cluster: 'P 1.0/2/100 C 1.0/0/0', allReady: true, record: { phase: 'rolled-back' }, json: { 'stage.number': 1 },
         });
       });

@@ -45,7 +45,7 @@ describe('the interactive run', () => {
     assert.equal(r.exitCode, 0, r.screen);
     assert.match(r.screen, /promote to stage 3 \(canary 90 %\)/);
     assert.match(r.screen, /holding at stage 3; resume with: helm-canary run/);
-    assert.equal(stageShape(env.observe()), 'P 1.0/2/10 C 2.0/2/90');
+    assert.equal(stageShape(await env.observe()), 'P 1.0/2/10 C 2.0/2/90');
   });
 
   it('resumes the rollout and rolls back after confirmation', async () => {
@@ -55,8 +55,8 @@ describe('the interactive run', () => {
     ]);
     assert.equal(r.exitCode, 0, r.screen);
     assert.match(r.screen, /resuming the rollout of productpage: 1\.0 -> 2\.0, stage 3/);
-    assert.equal(stageShape(env.observe()), 'P 1.0/2/100 C 1.0/0/0');
-    assert.equal(env.observe().record!.phase, 'rolled-back');
+    assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
+    assert.equal((await env.observe()).record!.phase, 'rolled-back');
   });
 
   it('declining the rollback confirmation changes nothing', async () => {
@@ -67,7 +67,7 @@ describe('the interactive run', () => {
       [/Stage 2 of 7 \(canary 10 %\) is in place\. What next\?/, DOWN + DOWN + ENTER],
     ]);
     assert.equal(r.exitCode, 0, r.screen);
-    assert.equal(stageShape(env.observe()), 'P 1.0/2/90 C 3.0/2/10');
+    assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 3.0/2/10');
   });
 
   it('never waits for input without a terminal', async () => {

@@ -2,14 +2,13 @@
 //
 //   const s = await scenario(helm);
 //   await s.given.deployed('1.0');
-//   s.given.imageBehaves('bad', 'never-ready');
+//   await s.given.imageBehaves('bad', 'never-ready');
 //   const run = await s.when('start --new-tag bad');
-//   s.thenExpect(run, { exit: 1, stderr: [/pods not ready/], cluster: 'P 1.0/2/100 C 1.0/0/0', record: { phase: 'failed' } });
+//   await s.thenExpect(run, { exit: 1, stderr: [/pods not ready/], cluster: 'P 1.0/2/100 C 1.0/0/0', record: { phase: 'failed' } });
 //
 // No object here has a method named `then`: `await` would take it for a promise.
 import assert from 'node:assert/strict';
 import type { PodBehaviour } from '../../sim/faults.js';
-import { KINDS } from '../../sim/store/resources.js';
 import type { CliResult } from './run-cli.js';
 import { givenCluster, REPOSITORY, stageShape, type Env, type HelmMajor, type Observed } from './e2e.js';
 
@@ -43,8 +42,8 @@ export interface Scenario {
   given: Given;
   /** when runs `helm-canary` with `args` (a string is split on spaces); it never throws on a non-zero exit. */
   when(args: string | string[], extraEnv?: Record<string, string>): Promise<Run>;
-  /** thenExpect checks a run against `expected`; `label` names the step in failure messages. */
-  thenExpect(run: Run, expected: Expected, label?: string): void;
+  /** thenExpect checks a run against `expected` (and what the cluster then runs); `label` names the step in failure messages. */
+  thenExpect(run: Run, expected: Expected, label?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,9 +54,9 @@ export interface Given {
   /** rolloutAt: a rollout to `newTag` is at `stage` (start, then promote --to). */
   rolloutAt(stage: number, newTag: string): Promise<void>;
   /** imageBehaves: pods of the e2e repository at `tag` behave so (a fault). */
-  imageBehaves(tag: string, behaviour: PodBehaviour): void;
+  imageBehaves(tag: string, behaviour: PodBehaviour): Promise<void>;
   /** weightsEditedByHand: someone set the VirtualService's weights outside the tool. */
-  weightsEditedByHand(weights: Observed['weights']): void;
+  weightsEditedByHand(weights: Observed['weights']): Promise<void>;
 }
 
 /** scenario starts a world for helm `helm` (see givenCluster for the options). */
@@ -78,19 +77,19 @@ export async function scenario(helm: HelmMajor, options: Parameters<typeof given
       async rolloutAt(stage, newTag) {
         await must(`start --new-tag ${newTag}`);
         if (stage > 2) await must(`promote --to ${stage}`);
-        assert.deepEqual(pick(env.observe().record, ['stage', 'newTag']), { stage, newTag }, `given a rollout to ${newTag} at stage ${stage}`);
+        assert.deepEqual(pick((await env.observe()).record, ['stage', 'newTag']), { stage, newTag }, `given a rollout to ${newTag} at stage ${stage}`);
       },
-      imageBehaves: (tag, behaviour) => env.cluster.faults.setImageBehaviour(`${REPOSITORY}:${tag}`, behaviour),
-      weightsEditedByHand(weights) {
-        const vs = env.cluster.store.get(KINDS.virtualService, env.namespace, env.release) as any;
+      imageBehaves: (tag, behaviour) => env.world.setImageBehaviour(`${REPOSITORY}:${tag}`, behaviour),
+      async weightsEditedByHand(weights) {
+        const vs = await env.get('virtualService', env.release);
         for (const route of vs.spec.http[0].route) route.weight = weights[route.destination.subset as keyof typeof weights];
-        env.cluster.store.update(KINDS.virtualService, vs);
+        await env.put('virtualService', vs);
       },
     },
   };
 }
 
-function expectRun(env: Env, run: Run, expected: Expected, label?: string): void {
+async function expectRun(env: Env, run: Run, expected: Expected, label?: string): Promise<void> {
   const step = `${label ? `${label}: ` : ''}helm-canary ${run.args.join(' ')}`;
   const printed = `\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
   if (expected.exit !== undefined) assert.equal(run.exitCode, expected.exit, `${step}: exit code${printed}`);
@@ -109,7 +108,7 @@ function expectRun(env: Env, run: Run, expected: Expected, label?: string): void
       else assert.deepEqual(at(path), want, `${step}: stdout JSON ${path}`);
     }
   }
-  const observed = env.observe();
+  const observed = await env.observe();
   if (expected.cluster !== undefined) assert.equal(stageShape(observed), expected.cluster, `${step}: cluster`);
   if (expected.weights) assert.deepEqual(observed.weights, expected.weights, `${step}: weights`);
   if (expected.allReady) {

@@ -42,8 +42,8 @@ describe('generated GitHub workflow against the simulated cluster (helm 4)', () 
   it('runs every stage job in order to the new stable; the rollback job is skipped', async () => {
     const runs = await runWorkflow(release, { cwd: env.dir, env: env.env, inputs: { 'new-tag': '2.0' } });
     assert.deepEqual(results(runs), { ...Object.fromEntries(STAGE_JOBS.map((id) => [id, 'success'])), rollback: 'skipped' }, explain(runs));
-    assert.equal(stageShape(env.observe()), 'P 2.0/2/100 C 2.0/0/0');
-    assert.equal(env.observe().record!.phase, 'completed');
+    assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+    assert.equal((await env.observe()).record!.phase, 'completed');
     // each job published where it left the release, for later steps and the summary page
     const stage3 = runs.find((r) => r.id === 'stage-3')!;
     assert.deepEqual(
@@ -62,7 +62,7 @@ describe('generated GitHub workflow against the simulated cluster (helm 4)', () 
       env: env.env,
       inputs: { 'new-tag': '3.0' },
       // New production pods of 3.0 never become ready, so stage 5's helm --wait times out.
-      beforeJob: (id) => id === 'stage-5' && env.cluster.faults.setImageBehaviour(`${REPOSITORY}:3.0`, 'never-ready'),
+      beforeJob: (id) => id === 'stage-5' && env.sim!.faults.setImageBehaviour(`${REPOSITORY}:3.0`, 'never-ready'),
     });
     assert.deepEqual(results(runs), {
       'stage-2': 'success', 'stage-3': 'success', 'stage-4': 'success', 'stage-5': 'failure',
@@ -73,7 +73,7 @@ describe('generated GitHub workflow against the simulated cluster (helm 4)', () 
     assert.match(failedJob.steps[0]!.output, /^::error title=helm-canary \(exit 1\)::.*stage 5/m);
     assert.equal(failedJob.steps[1]!.run, 'helm-canary status -f canary.yaml', 'the failure() status step ran');
     assert.match(failedJob.summary, /phase `failed`/);
-    assert.equal(stageShape(env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+    assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
     const status = JSON.parse((await env.cli(['status', '-o', 'json'])).stdout);
     assert.equal(status.phase, 'rolled-back');
     assert.equal(status.stableTag, '2.0');
@@ -86,7 +86,7 @@ describe('generated GitHub workflow against the simulated cluster (helm 4)', () 
     assert.equal(started.exitCode, 0, started.stderr);
     const runs = await runWorkflow(rollback, { cwd: env.dir, env: env.env, inputs: {} });
     assert.deepEqual(results(runs), { rollback: 'success' }, explain(runs));
-    assert.equal(stageShape(env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+    assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
     assert.equal(runs[0]!.outputs.phase, 'rolled-back');
   });
 });

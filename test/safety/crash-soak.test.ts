@@ -55,7 +55,7 @@ function pickTrial(seed: number): Trial {
 }
 
 function recordOf(env: Env): RolloutRecord {
-  const cm = env.cluster.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) as { data: Record<string, string> } | undefined;
+  const cm = env.sim!.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) as { data: Record<string, string> } | undefined;
   assert.ok(cm, 'the rollout record exists');
   return JSON.parse(cm.data['record.json']!) as RolloutRecord;
 }
@@ -124,7 +124,7 @@ describe('crash soak: SIGKILL during promote or rollback, then status and the sa
         let reached!: () => void;
         const enough = new Promise<void>((resolve) => (reached = resolve));
         if (trial.killAfterEvents === 0) reached();
-        const unsubscribe = env.cluster.store.subscribe((e) => {
+        const unsubscribe = env.sim!.store.subscribe((e) => {
           if (e.object.metadata.namespace === env.namespace && ++writes >= trial.killAfterEvents) reached();
         });
         await Promise.race([enough, child]);

@@ -67,7 +67,7 @@ export async function timed(env: Env, args: string[], extraEnv: Record<string, s
   const r = await env.cli(args, extraEnv);
   const endedAt = Date.now();
   const run = { args, ...r, startedAt, endedAt, seconds: (endedAt - startedAt) / 1000 };
-  if (process.env.HELM_CANARY_FAILURES_DEBUG) console.log(`# ${env.release}@${env.cluster.url} ${new Date(startedAt).toISOString()} ${brief(run)}\n${r.stdout}\n${r.stderr}`.replace(/\n/g, '\n#   '));
+  if (process.env.HELM_CANARY_FAILURES_DEBUG) console.log(`# ${env.release}@${env.sim!.url} ${new Date(startedAt).toISOString()} ${brief(run)}\n${r.stdout}\n${r.stderr}`.replace(/\n/g, '\n#   '));
   return run;
 }
 
@@ -86,7 +86,7 @@ export function spawnCli(env: Env, args: string[], extraEnv: Record<string, stri
 /** startLoad waits until the installed route reached Envoy, then sends RATE requests per second. */
 export async function startLoad(env: Env): Promise<LoadGenerator> {
   await sleep(PROPAGATION_MS + 200);
-  return env.cluster.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 15 * 60_000 });
+  return env.sim!.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 15 * 60_000 });
 }
 
 /**
@@ -99,7 +99,7 @@ export class Watch {
   phases: string[] = [];
   private readonly stop: () => void;
   constructor(private readonly env: Env) {
-    this.stop = env.cluster.store.subscribe((e) => {
+    this.stop = env.sim!.store.subscribe((e) => {
       if (e.type === 'DELETED' || e.object.metadata.namespace !== env.namespace) return;
       if (e.resource.kind === 'VirtualService' && e.object.metadata.name === env.release) {
         for (const r of (e.object as any).spec?.http?.[0]?.route ?? []) {
@@ -116,8 +116,8 @@ export class Watch {
   }
 
   /** since forgets what was seen so far and starts from the cluster's current weights and record. */
-  since(): this {
-    const o = this.env.observe();
+  async since(): Promise<this> {
+    const o = await this.env.observe();
     this.maxWeight = { ...o.weights };
     this.maxRecordedStage = o.record?.stage ?? 0;
     this.phases = o.record ? [o.record.phase] : [];
@@ -166,7 +166,7 @@ export async function rollbackUntilStable(env: Env, load: LoadGenerator, options
       await sleep(afterMs);
       afterFirst = load.between(r.endedAt, r.endedAt + afterMs);
     }
-    if (r.exitCode === 0 && stageShape(env.observe()) === STABLE) {
+    if (r.exitCode === 0 && stageShape(await env.observe()) === STABLE) {
       neededRuns = i;
       break;
     }
@@ -229,7 +229,7 @@ export interface Pod {
 
 /** pods lists the live pods of the production (or canary) Deployment. */
 export function pods(env: Env, role: 'production' | 'canary'): Pod[] {
-  return env.cluster.store.list(KINDS.pod, env.namespace)
+  return env.sim!.store.list(KINDS.pod, env.namespace)
     .filter((p: KubeObject) => p.metadata.labels?.canary === String(role === 'canary'))
     .map((p: any) => ({
       uid: p.metadata.uid,

@@ -40,13 +40,13 @@ function world(helm: HelmMajor, extraEnv: Record<string, string> = {}) {
 }
 
 /** rollbackChecks checks what one rollback must give: exit 0 in one run, quickly, stable, nothing lost after it. */
-function rollbackChecks(c: Checks, env: Env, rb: Rollbacks): void {
+async function rollbackChecks(c: Checks, env: Env, rb: Rollbacks): Promise<void> {
   const first = rb.runs[0]!;
   c.equal(first.exitCode, 0, `first rollback exit (${summary(first)})`);
   c.check(rb.neededRuns === 1, `rollback runs needed to get back to ${STABLE}: ${rb.neededRuns ?? `not within ${rb.runs.length}`} (${[summary(first), ...rb.runs.slice(1).map(brief)].join('; ')})`);
   c.check(first.seconds < ROLLBACK_TIMEOUT_S, `first rollback took ${first.seconds.toFixed(1)} s, not under its helm timeout ${ROLLBACK_TIMEOUT_S} s`);
   c.equal(rb.afterFirst.failed, 0, `failed requests in the 1.5 s after the first rollback returned (${describeCounts(rb.afterFirst)})`);
-  c.equal(stageShape(env.observe()), STABLE, 'shape after the rollbacks');
+  c.equal(stageShape(await env.observe()), STABLE, 'shape after the rollbacks');
 }
 
 function rollbackNumbers(rb: Rollbacks): { rollbackRuns: number | string; rollbackSeconds?: number; failedAfterFix: number } {
@@ -61,9 +61,9 @@ async function kill(child: ReturnType<typeof spawnCli>, signal: NodeJS.Signals):
 }
 
 /** notApplied: a promote that cannot succeed fails as a stage (exit 1) and moves no weight to `subset`. */
-function notApplied(c: Checks, env: Env, run: Run, subset: 'production' | 'canary', expected: number, label: string): void {
+async function notApplied(c: Checks, env: Env, run: Run, subset: 'production' | 'canary', expected: number, label: string): Promise<void> {
   c.equal(run.exitCode, 1, `${label} exit (${summary(run)})`);
-  c.equal(env.observe().weights[subset], expected, `${subset} weight after ${label} (${summary(run)})`);
+  c.equal((await env.observe()).weights[subset], expected, `${subset} weight after ${label} (${summary(run)})`);
 }
 
 // 1. A failed pods-first step is never treated as applied.
@@ -73,16 +73,16 @@ function failedFirstStep(helm: HelmMajor): void {
     it('1. start fails (exit 1) at 100/0; each promote exits non-zero and gives the canary no traffic; rollback in one run', async (t) => {
       const { env, load } = w;
       const c = new Checks();
-      const watch = new Watch(env).since();
-      env.cluster.faults.setImageBehaviour(image('bad'), 'never-ready');
+      const watch = await new Watch(env).since();
+      env.sim!.faults.setImageBehaviour(image('bad'), 'never-ready');
       const from = Date.now();
       const start = await timed(env, ['start', '--new-tag', 'bad']);
       c.equal(start.exitCode, 1, `start --new-tag bad exit (${summary(start)})`);
-      c.equal(JSON.stringify(env.observe().weights), JSON.stringify({ production: 100, canary: 0 }), 'weights after the failed start');
+      c.equal(JSON.stringify((await env.observe()).weights), JSON.stringify({ production: 100, canary: 0 }), 'weights after the failed start');
       for (const n of [1, 2]) {
         const p = await timed(env, ['promote']);
-        notApplied(c, env, p, 'canary', 0, `promote #${n}`);
-        c.check((env.observe().record?.stage ?? 0) < 2, `the record says stage ${env.observe().record?.stage} after promote #${n}`);
+        await notApplied(c, env, p, 'canary', 0, `promote #${n}`);
+        c.check(((await env.observe()).record?.stage ?? 0) < 2, `the record says stage ${(await env.observe()).record?.stage} after promote #${n}`);
       }
       await sleep(PROPAGATION_MS + 200);
       const counts = load.between(from);
@@ -91,7 +91,7 @@ function failedFirstStep(helm: HelmMajor): void {
       c.equal(counts.failed, 0, `failed requests from the fault on (${describeCounts(counts)})`);
       watch.close();
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       report(t, { scenario: '1a never-ready canary: start, promote x2, rollback', helm, requests: counts.total, failed: counts.failed, ...rollbackNumbers(rb), broken: c.broken, notes: `max canary weight ${watch.maxWeight.canary}, max recorded stage ${watch.maxRecordedStage}` });
       c.assertAll();
     });
@@ -105,8 +105,8 @@ function interruptedSlowStart(helm: HelmMajor): void {
     it('1. start exits 130 at 100/0; promote gives the slow pods no traffic; rollback in one run', async (t) => {
       const { env, load } = w;
       const c = new Checks();
-      const watch = new Watch(env).since();
-      env.cluster.faults.setImageReadyDelay(image('slow'), 60_000);
+      const watch = await new Watch(env).since();
+      env.sim!.faults.setImageReadyDelay(image('slow'), 60_000);
       const from = Date.now();
       const child = spawnCli(env, ['start', '--new-tag', 'slow']);
       // interrupted while it waits for the slow pods, about 2 s in
@@ -115,18 +115,18 @@ function interruptedSlowStart(helm: HelmMajor): void {
       await sleep(1000);
       const code = await kill(child, 'SIGINT');
       c.equal(code, 130, 'start --new-tag slow exit after SIGINT');
-      c.equal(env.observe().weights.canary, 0, 'canary weight after the interrupted start');
+      c.equal((await env.observe()).weights.canary, 0, 'canary weight after the interrupted start');
       const runs: Run[] = [];
       let p = await timed(env, ['promote']);
       runs.push(p);
-      notApplied(c, env, p, 'canary', 0, 'promote');
+      await notApplied(c, env, p, 'canary', 0, 'promote');
       if (p.exitCode === 4 && /pending|--recover/.test(p.stderr)) {
         // what the error suggests
         p = await timed(env, ['promote', '--recover']);
         runs.push(p);
-        notApplied(c, env, p, 'canary', 0, 'promote --recover');
+        await notApplied(c, env, p, 'canary', 0, 'promote --recover');
       }
-      c.check((env.observe().record?.stage ?? 0) < 2, `the record says stage ${env.observe().record?.stage} after promote`);
+      c.check(((await env.observe()).record?.stage ?? 0) < 2, `the record says stage ${(await env.observe()).record?.stage} after promote`);
       await sleep(PROPAGATION_MS + 200);
       const counts = load.between(from);
       c.equal(watch.maxWeight.canary, 0, 'highest canary weight written since the interrupted start');
@@ -134,7 +134,7 @@ function interruptedSlowStart(helm: HelmMajor): void {
       c.equal(counts.failed, 0, `failed requests from the interrupted start on (${describeCounts(counts)})`);
       watch.close();
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       report(t, { scenario: '1b slow canary, start SIGINT, promote, rollback', helm, requests: counts.total, failed: counts.failed, ...rollbackNumbers(rb), broken: c.broken, notes: `promote runs: ${runs.map(summary).join('; ')}` });
       c.assertAll();
     });
@@ -156,16 +156,16 @@ function stageFiveNeverReady(helm: HelmMajor): void {
       const { env } = w;
       await ok(env, ['start', '--new-tag', '2.0']);
       await ok(env, ['promote', '--to', '4']);
-      assert.equal(stageShape(env.observe()), 'P 1.0/2/0 C 2.0/2/100');
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/0 C 2.0/2/100');
       // stage 4's last shift (10/90 -> 0/100) reaches Envoy a propagation delay after promote returns
       await sleep(PROPAGATION_MS + 200);
-      watch = new Watch(env).since();
-      env.cluster.faults.setImageBehaviour(image('2.0'), 'never-ready'); // pods created from now on
+      watch = await new Watch(env).since();
+      env.sim!.faults.setImageBehaviour(image('2.0'), 'never-ready'); // pods created from now on
       from = Date.now();
       const p = await timed(env, ['promote']);
       runs.push(p);
       const local = new Checks();
-      notApplied(local, env, p, 'production', 0, 'promote #1 (stage 5)');
+      await notApplied(local, env, p, 'production', 0, 'promote #1 (stage 5)');
       local.equal(watch.maxWeight.production, 0, 'highest production weight written during promote #1');
       c.broken.push(...local.broken);
       local.assertAll();
@@ -188,7 +188,7 @@ function stageFiveNeverReady(helm: HelmMajor): void {
       const local = new Checks();
       const p = await timed(env, ['promote']);
       runs.push(p);
-      notApplied(local, env, p, 'production', 0, 'promote #2');
+      await notApplied(local, env, p, 'production', 0, 'promote #2');
       await sleep(PROPAGATION_MS + 200);
       const counts = load.between(from);
       local.equal(watch.maxWeight.production, 0, 'highest production weight written while its 2.0 pods were never ready');
@@ -197,7 +197,7 @@ function stageFiveNeverReady(helm: HelmMajor): void {
       local.check(!counts.byVersion['1.0'], `requests served by the old production 1.0 after stage 4: ${counts.byVersion['1.0']}`);
       const maxProduction = watch.maxWeight.production;
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(local, env, rb);
+      await rollbackChecks(local, env, rb);
       c.broken.push(...local.broken);
       report(t, { scenario: '1c stage 5 production never ready: promote x2, rollback', helm, requests: counts.total, failed: counts.failed, ...rollbackNumbers(rb), broken: c.broken, notes: `max production weight before the rollback ${maxProduction}; promotes: ${runs.map(summary).join('; ')}` });
       local.assertAll();
@@ -216,11 +216,11 @@ function brokenVersionRollback(helm: HelmMajor, from: number, behaviour: 'crash-
       if (from > 2) await ok(env, ['promote', '--to', String(from)]);
       const c = new Checks();
       const fault = Date.now();
-      env.cluster.faults.setImageBehaviour(image(tag), behaviour, { existingPods: true });
+      env.sim!.faults.setImageBehaviour(image(tag), behaviour, { existingPods: true });
       // the outage shows: the endpoints' change reaches Envoy
       await sleep(PROPAGATION_MS + 700);
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       const beforeTool = load.between(fault, rb.runs[0]!.startedAt);
       const all = load.between(fault, rb.runs.at(-1)!.endedAt + 1500);
       report(t, {
@@ -240,21 +240,21 @@ function handEdit(helm: HelmMajor): void {
       const { env, load } = w;
       await ok(env, ['start', '--new-tag', '2.0']);
       const c = new Checks();
-      const vs = env.cluster.store.get(KINDS.virtualService, env.namespace, env.release) as any;
+      const vs = env.sim!.store.get(KINDS.virtualService, env.namespace, env.release) as any;
       const http = structuredClone(vs.spec.http);
       for (const r of http[0].route) r.weight = r.destination.subset === 'canary' ? 30 : 70;
       const from = Date.now();
       // what `kubectl edit` does: a write under another field manager
-      const res = await fetch(`${env.cluster.url}/apis/networking.istio.io/v1/namespaces/${env.namespace}/virtualservices/${env.release}?fieldManager=kubectl-edit`, {
+      const res = await fetch(`${env.sim!.url}/apis/networking.istio.io/v1/namespaces/${env.namespace}/virtualservices/${env.release}?fieldManager=kubectl-edit`, {
         method: 'PATCH', headers: { 'content-type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { http } }),
       });
       assert.equal(res.status, 200, await res.text());
-      assert.deepEqual(env.observe().weights, { production: 70, canary: 30 });
+      assert.deepEqual((await env.observe()).weights, { production: 70, canary: 30 });
       const p = await timed(env, ['promote']);
       c.equal(p.exitCode, 4, `promote after the hand edit exit (${summary(p)})`);
-      c.equal(env.observe().weights.canary, 30, 'canary weight after the refused promote');
+      c.equal((await env.observe()).weights.canary, 30, 'canary weight after the refused promote');
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       const counts = load.between(from, rb.runs.at(-1)!.endedAt + 1500);
       c.equal(counts.failed, 0, `failed requests from the edit on (${describeCounts(counts)})`);
       report(t, { scenario: '5 hand-edited VirtualService: promote, rollback', helm, requests: counts.total, failed: counts.failed, ...rollbackNumbers(rb), broken: c.broken, notes: `rollback said: ${(rb.runs[0]!.stderr + rb.runs[0]!.stdout).trim().split('\n').filter((l) => /drift|conflict|took|field|manager/i.test(l)).slice(0, 2).join(' / ') || '-'}` });
@@ -271,10 +271,10 @@ function lostRecord(helm: HelmMajor): void {
       const { env, load } = w;
       await ok(env, ['start', '--new-tag', '2.0']);
       await ok(env, ['promote']);
-      assert.equal(stageShape(env.observe()), 'P 1.0/2/10 C 2.0/2/90');
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/10 C 2.0/2/90');
       const c = new Checks();
       const from = Date.now();
-      env.cluster.store.delete(KINDS.configMap, env.namespace, `helm-canary-${env.release}`);
+      env.sim!.store.delete(KINDS.configMap, env.namespace, `helm-canary-${env.release}`);
       const s = await timed(env, ['status', '-o', 'json']);
       c.equal(s.exitCode, 0, `status -o json exit (${summary(s)})`);
       let status: any = {};
@@ -285,15 +285,15 @@ function lostRecord(helm: HelmMajor): void {
       }
       c.check(status.phase !== 'none', `status phase without the record: ${status.phase} (position ${status.position})`);
       c.check((status.nextMoves ?? []).some((m: string) => /rollback/.test(m)), `status nextMoves without the record: ${JSON.stringify(status.nextMoves)}`);
-      const shape = stageShape(env.observe());
+      const shape = stageShape(await env.observe());
       const d = await timed(env, ['deploy', '--tag', '1.0']);
       c.equal(d.exitCode, 4, `deploy --tag 1.0 mid-rollout without the record exit (${summary(d)})`);
-      c.equal(stageShape(env.observe()), shape, 'shape after the refused deploy');
+      c.equal(stageShape(await env.observe()), shape, 'shape after the refused deploy');
       await sleep(PROPAGATION_MS + 200);
       const deploying = load.between(d.startedAt);
       c.equal(deploying.failed, 0, `failed requests from the deploy on (${describeCounts(deploying)})`);
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       const counts = load.between(from, rb.runs.at(-1)!.endedAt + 1500);
       c.equal(counts.failed, 0, `failed requests from the lost record on (${describeCounts(counts)})`);
       report(t, { scenario: '3 lost record at stage 3: status, deploy, rollback', helm, requests: counts.total, failed: counts.failed, ...rollbackNumbers(rb), broken: c.broken, notes: `status phase ${status.phase}, position ${status.position}; deploy: ${summary(d)}; first rollback: ${summary(rb.runs[0]!)}` });
@@ -310,7 +310,7 @@ function killedPromote(helm: HelmMajor): void {
       const { env, load } = w;
       await ok(env, ['start', '--new-tag', '2.0']);
       await ok(env, ['promote', '--to', '4']);
-      env.cluster.faults.setImageReadyDelay(image('2.0'), 60_000); // the new production pods
+      env.sim!.faults.setImageReadyDelay(image('2.0'), 60_000); // the new production pods
       const c = new Checks();
       const child = spawnCli(env, ['promote']);
       const applied = await waitFor(() => pods(env, 'production').some((p) => p.tag === '2.0'), 15_000);
@@ -324,7 +324,7 @@ function killedPromote(helm: HelmMajor): void {
       c.check(/interrupted/i.test(json.stdout), `status -o json does not say interrupted: phase ${status.phase}, position ${status.position}, nextMoves ${JSON.stringify(status.nextMoves)}, lock ${JSON.stringify(status.lock)}`);
       c.check(/interrupted/i.test(text.stdout), `status does not say interrupted: ${text.stdout.split('\n').filter((l) => /stage|next|helm/.test(l)).join(' / ')}`);
       const rb = await rollbackUntilStable(env, load);
-      rollbackChecks(c, env, rb);
+      await rollbackChecks(c, env, rb);
       report(t, { scenario: '4b status after SIGKILL of promote, then rollback', helm, requests: 0, failed: 0, ...rollbackNumbers(rb), broken: c.broken, notes: `status: phase ${status.phase}, position ${status.position}` });
       c.assertAll();
     });
@@ -343,11 +343,11 @@ function killedTool(helm: HelmMajor): void {
       // Stage 5's helm upgrade: once it has changed the production Deployment, its next request (for
       // the DestinationRule or VirtualService) is held up 6 s, and the tool is killed meanwhile.
       let heldAt = 0;
-      const stopWatching = env.cluster.store.subscribe((e) => {
+      const stopWatching = env.sim!.store.subscribe((e) => {
         if (e.resource.kind !== 'Deployment' || e.object.metadata.name !== `${env.release}-production` || heldAt < 0) return;
         if (!String((e.object as any).spec?.template?.spec?.containers?.[0]?.image).endsWith(':2.0')) return;
         heldAt = -1;
-        env.cluster.faults.failRequests({
+        env.sim!.faults.failRequests({
           path: new RegExp(`/apis/networking\\.istio\\.io/v1/namespaces/${env.namespace}/(destinationrules|virtualservices)/${env.release}$`),
           delayMs: 6000, times: 1, onHit: () => { heldAt = Date.now(); },
         });
@@ -375,8 +375,8 @@ function killedTool(helm: HelmMajor): void {
         r = await timed(env, ['promote', '--to', '5', '--recover']);
       }
       c.equal(r.exitCode, 0, `promote --recover exit (${summary(r)})`);
-      c.equal(stageShape(env.observe()), 'P 2.0/2/0 C 2.0/2/100', 'shape after promote --recover');
-      c.equal(env.observe().record?.stage, 5, 'record stage after promote --recover');
+      c.equal(stageShape(await env.observe()), 'P 2.0/2/0 C 2.0/2/100', 'shape after promote --recover');
+      c.equal((await env.observe()).record?.stage, 5, 'record stage after promote --recover');
       const helmStatus = JSON.parse((await timed(env, ['status', '-o', 'json'])).stdout || '{}').helm;
       c.check(!/pending/.test(String(helmStatus?.status)), `helm release after promote --recover: ${JSON.stringify(helmStatus)}`);
       const now = pods(env, 'production').filter((p) => !p.terminating);

@@ -37,7 +37,7 @@ async function ok(env: Env, args: string[]): Promise<void> {
 /** startLoadAfterReach waits until the installed route has reached Envoy, then starts the load. */
 async function startLoadAfterReach(env: Env): Promise<LoadGenerator> {
   await sleep(PROPAGATION_MS + 200);
-  return env.cluster.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 10 * 60_000 });
+  return env.sim!.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 10 * 60_000 });
 }
 
 /** canarySplit measures the canary's share over a window once the stage's weights reached Envoy. */
@@ -64,7 +64,7 @@ function rolloutWithTool(helm: HelmMajor): void {
         const splits: string[] = [];
         for (let stage = 2; stage <= 7; stage++) {
           await ok(env, stage === 2 ? ['start', '--new-tag', '2.0'] : ['promote', '--to', String(stage)]);
-          const weight = env.observe().weights.canary;
+          const weight = (await env.observe()).weights.canary;
           if (stage <= 4) {
             // the traffic stages: 10, 90 and 100 % to the canary
             const split = await canarySplit(load);
@@ -73,7 +73,7 @@ function rolloutWithTool(helm: HelmMajor): void {
             assert.ok(Math.abs(split.percent - weight) <= TOLERANCE_POINTS, `stage ${stage}: canary share ${split.percent.toFixed(1)} % vs weight ${weight}`);
           }
         }
-        assert.equal(stageShape(env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+        assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
         // let the last removals reach Envoy before counting
         await sleep(PROPAGATION_MS + 200);
         const total = load.stop();
@@ -111,7 +111,7 @@ function rollbacksWithTool(helm: HelmMajor, fromStages: number[]): void {
         const t1 = Date.now();
         await ok(env, ['rollback']);
         await sleep(PROPAGATION_MS + 200);
-        assert.equal(stageShape(env.observe()), 'P 1.0/2/100 C 1.0/0/0');
+        assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
         const reaching = load.between(t0, t1);
         const rollingBack = load.between(t1);
         t.diagnostic(`helm-canary, helm ${helm}, reaching stage ${from}: ${describeCounts(reaching)}; rollback from stage ${from}: ${describeCounts(rollingBack)}`);
@@ -149,7 +149,7 @@ function seedCommands(helm: HelmMajor): void {
         }
         // what the last command broke shows up until its changes have reached Envoy
         await sleep(PROPAGATION_MS + 200);
-        assert.equal(stageShape(env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+        assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
         const counts = steps.map((s, i) => ({ label: s.label, c: load.between(s.at!, steps[i + 1]?.at) }));
         const total = load.stop();
         for (const { label, c } of counts) t.diagnostic(`${label}: ${describeCounts(c)}`);

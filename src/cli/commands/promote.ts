@@ -13,7 +13,7 @@ export async function promoteAction(opts: PromoteFlags, deps: CliDeps): Promise<
 export function registerPromote(program: Command, deps: CliDeps): void {
   addMutatingOptions(program.command('promote').description('apply the next stage, or each stage up to --to in order'))
     .option('--to <stage>', 'promote through every stage up to this one')
-    .option('--force', 'promote even if the cluster drifted from the rollout record')
+    .option('--force', 'promote even if the cluster drifted from the rollout record; helm takes back the fields changed by hand')
     .option('--rollback-on-failure', 'roll back automatically when a stage fails')
     .action((opts: PromoteFlags) => promoteAction(opts, deps));
 }
