@@ -31,7 +31,7 @@ import type { RequestRecord } from './request-log.js';
 import { ApiError, reasonFor, statusBody, toApiError } from './status.js';
 import { apiVersionOf, parseResourcePath } from './routes.js';
 import type { ResourceRoute } from './routes.js';
-import { admit } from './validation.js';
+import { admit, typedPatchFailure } from './validation.js';
 import { serveWatch } from './watch.js';
 
 /** ApiServerOptions configure one simulated API server. */
@@ -392,6 +392,8 @@ export class ApiServer {
       if (route.subresource) throw new ApiError(415, 'UnsupportedMediaType', 'apply to subresources is not supported by the simulator');
       const applied = this.checkIdentity(route, this.decode(req, body, [type]) as KubeObject);
       if (!query.fieldManager) throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      const untyped = typedPatchFailure(applied, apiVersionOf(route.group, route.version));
+      if (untyped) throw untyped;
       const result = serverSideApply(live, applied, {
         manager: query.fieldManager,
         force: query.force === 'true',

@@ -36,7 +36,7 @@ export function reasonFor(code: number): string {
   return REASON_BY_CODE[code] ?? (code >= 500 ? 'InternalError' : 'BadRequest');
 }
 
-/** statusBody builds a failure metav1.Status. */
+/** statusBody builds a failure metav1.Status; an empty reason is left out, as the apiserver does for some 500s. */
 export function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
   return {
     kind: 'Status',
@@ -44,7 +44,7 @@ export function statusBody(code: number, reason: string, message: string, detail
     metadata: {},
     status: 'Failure',
     message,
-    reason,
+    ...(reason ? { reason } : {}),
     ...(details ? { details } : {}),
     code,
   };

@@ -1,7 +1,10 @@
 // Admission checks the simulated cluster applies beyond the store's own (names, namespaces).
-// Istio's validating webhook rejects a VirtualService whose weighted destinations do not add up
-// to 100; the canary tool relies on that, so the simulator enforces it the same way.
+// First the API server's own validation of Istio objects against their CRD schemas (a 422), then
+// Istio's validating webhook, which rejects a VirtualService whose weighted destinations do not
+// add up to 100; the canary tool relies on that, so the simulator enforces it the same way.
 import type { KubeObject } from '../store/types.js';
+import { ISTIO_SPECS, typedConversionErrors, validationCauses } from './istio-schema.js';
+import type { SchemaCause } from './istio-schema.js';
 import { ApiError } from './status.js';
 
 type JsonMap = Record<string, unknown>;
@@ -37,11 +40,49 @@ export function virtualServiceErrors(obj: KubeObject): string[] {
   return errors;
 }
 
+// The API server adds this cause whenever schema errors kept the CRD's CEL rules from running.
+const CEL_SKIPPED: SchemaCause = {
+  reason: 'FieldValueInvalid',
+  field: '<nil>',
+  message: 'Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+};
+
+/** schemaInvalid is the 422 the API server answers when an Istio object fails its CRD schema, or undefined. */
+export function schemaInvalid(obj: KubeObject): ApiError | undefined {
+  const schema = ISTIO_SPECS[obj.kind];
+  if (!schema || obj.spec === undefined || obj.spec === null) return undefined;
+  const causes = validationCauses(schema, obj.spec, 'spec');
+  if (causes.length === 0) return undefined;
+  if (causes.some((c) => c.reason !== 'FieldValueInvalid')) causes.push(CEL_SKIPPED);
+  const group = obj.apiVersion.split('/')[0]!;
+  const listed = causes.map((c) => `${c.field}: ${c.message}`);
+  const message = `${obj.kind}.${group} "${obj.metadata.name}" is invalid: ${listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`}`;
+  return new ApiError(422, 'Invalid', message, { name: obj.metadata.name, group, kind: obj.kind, causes });
+}
+
 /**
- * admit runs the admission checks for an object about to be written. Istio's webhook denial
- * reaches clients as a 400 whose message names the webhook, as on a real cluster.
+ * typedPatchFailure is the 500 a server-side apply of an Istio object with a wrongly typed field
+ * gets (the applied object cannot become a typed value), or undefined. `apiVersion` is the
+ * version the request addressed.
+ */
+export function typedPatchFailure(obj: KubeObject, apiVersion: string): ApiError | undefined {
+  const schema = ISTIO_SPECS[obj.kind];
+  if (!schema) return undefined;
+  const errors = typedConversionErrors(schema, obj.spec, '.spec');
+  if (errors.length === 0) return undefined;
+  const listed = errors.length === 1 ? errors[0] : `errors:\n${errors.map((e) => `  ${e}`).join('\n')}`;
+  const id = `${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+  return new ApiError(500, '', `failed to create typed patch object (${id}; ${apiVersion}, Kind=${obj.kind}): ${listed}`);
+}
+
+/**
+ * admit runs the admission checks for an object about to be written: schema validation (422),
+ * then Istio's webhook, whose denial reaches clients as a 400 whose message names the webhook,
+ * as on a real cluster.
  */
 export function admit(obj: KubeObject): void {
+  const invalid = schemaInvalid(obj);
+  if (invalid) throw invalid;
   if (obj.kind === 'VirtualService') {
     const errors = virtualServiceErrors(obj);
     if (errors.length > 0) {
