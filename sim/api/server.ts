@@ -10,6 +10,7 @@ import type { Faults } from '../faults.js';
 import { KINDS } from '../store/resources.js';
 import type { ServedKind } from '../store/resources.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
+import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import type { KubeObject, ObjectStore } from '../store/types.js';
 import { serverSideApply } from './apply.js';
 import {
@@ -205,8 +206,8 @@ export class ApiServer {
         return sendJson(res, created ? 201 : 200, object);
       }
       case 'DELETE':
-        if (route.name === undefined) return sendJson(res, 200, this.deleteCollection(route, query));
-        return sendJson(res, 200, this.remove(route, query));
+        if (route.name === undefined) return sendJson(res, 200, this.deleteCollection(route, query, req, body));
+        return sendJson(res, 200, this.remove(route, query, req, body));
       default:
         throw new ApiError(405, 'MethodNotAllowed', `method ${method} is not allowed`);
     }
@@ -435,17 +436,39 @@ export class ApiServer {
     return { object: this.present(this.write(route, query, req, live, next), route), created: false };
   }
 
-  private remove(route: ResourceRoute, query: Query): KubeObject {
-    if (this.dryRun(query)) return this.present(this.mustGet(route), route);
+  private remove(route: ResourceRoute, query: Query, req: IncomingMessage, body: Buffer): KubeObject {
+    const live = this.mustGet(route);
+    if (route.kind === KINDS.pod) return this.present(this.deletePodGracefully(live, query, req, body), route);
+    if (this.dryRun(query)) return this.present(live, route);
     return this.present(this.store.delete(route.kind, route.namespace, route.name!), route);
   }
 
-  private deleteCollection(route: ResourceRoute, query: Query): Record<string, unknown> {
+  private deleteCollection(route: ResourceRoute, query: Query, req: IncomingMessage, body: Buffer): Record<string, unknown> {
     const list = this.list(route, query);
-    if (!this.dryRun(query)) {
-      for (const item of list.items as KubeObject[]) this.store.delete(route.kind, item.metadata.namespace, item.metadata.name);
+    for (const item of list.items as KubeObject[]) {
+      if (route.kind === KINDS.pod) this.deletePodGracefully(item, query, req, body);
+      else if (!this.dryRun(query)) this.store.delete(route.kind, item.metadata.namespace, item.metadata.name);
     }
     return list;
+  }
+
+  // deletePodGracefully: the grace period comes from the query, else the DeleteOptions body.
+  private deletePodGracefully(pod: KubeObject, query: Query, req: IncomingMessage, body: Buffer): KubeObject {
+    let requested: number | undefined = query.gracePeriodSeconds !== undefined ? Number(query.gracePeriodSeconds) : undefined;
+    if (requested === undefined && body.length > 0 && mediaType(req.headers['content-type']) !== 'application/vnd.kubernetes.protobuf') {
+      let options: unknown;
+      try {
+        options = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new ApiError(400, 'BadRequest', 'the body of the request could not be decoded as DeleteOptions');
+      }
+      const fromBody = (options as { gracePeriodSeconds?: unknown } | null)?.gracePeriodSeconds;
+      if (typeof fromBody === 'number') requested = fromBody;
+    }
+    if (requested !== undefined && !(Number.isInteger(requested) && requested >= 0)) {
+      throw new ApiError(400, 'BadRequest', `gracePeriodSeconds: Invalid value: ${String(query.gracePeriodSeconds ?? requested)}: must be a non-negative integer`);
+    }
+    return deletePod(this.store, KINDS.pod, pod, podGracePeriodSeconds(pod, requested), Date.now(), this.dryRun(query));
   }
 }
 

@@ -3,7 +3,9 @@
 // Running and Ready after `podReadyDelayMs`, unless a fault says the image never gets ready or
 // crash-loops (a fault may also turn pods that already run an image unready or crash-looping, see
 // Faults.setImageBehaviour's `existingPods`). Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
-// `podTerminationDelayMs` (Envoy may still send it requests meanwhile), then it is removed.
+// `podTerminationDelayMs` (Envoy may still send it requests meanwhile), or for its grace period
+// (deletionGracePeriodSeconds) when that is shorter, then it is removed. A grace period of 0 never
+// reaches the kubelet: the API server removes such a pod at once (../store/pod-deletion.ts).
 import type { Faults, PodBehaviour } from '../faults.js';
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
@@ -13,11 +15,22 @@ import type { Json } from './objects.js';
 import type { ResolvedOptions } from './options.js';
 import { objectKey } from './queue.js';
 
+/**
+ * terminationDelay is how long a deleted pod stays terminating: the termination delay, or the
+ * grace period when shorter (kwok as test/control-plane configures it does the same).
+ * terminationDelay(10, 30) is 10; terminationDelay(3000, 1) is 1000; terminationDelay(3000) is 3000.
+ */
+export function terminationDelay(delayMs: number, graceSeconds?: number): number {
+  return graceSeconds === undefined ? delayMs : Math.min(delayMs, graceSeconds * 1000);
+}
+
 interface PodLife {
   namespace: string;
   name: string;
   timer?: TimerHandle;
   terminating: boolean;
+  /** The grace period of the deletion the removal is scheduled for. */
+  graceSeconds?: number;
   restarts: number;
 }
 
@@ -71,11 +84,16 @@ export class Kubelet {
         this.schedule(l, delay, () => this.start(l));
       }
     }
-    if (isTerminating(pod) && !life.terminating) {
-      life.terminating = true;
-      const l = life;
-      this.schedule(l, this.options.podTerminationDelayMs, () => this.remove(l));
-    }
+    if (!isTerminating(pod)) return;
+    const grace = pod.metadata.deletionGracePeriodSeconds;
+    const graceSeconds = typeof grace === 'number' && grace >= 0 ? grace : undefined;
+    // A second DELETE may shorten the grace period; the removal then comes sooner.
+    const shortened = graceSeconds !== undefined && (life.graceSeconds === undefined || graceSeconds < life.graceSeconds);
+    if (life.terminating && !shortened) return;
+    life.terminating = true;
+    life.graceSeconds = graceSeconds;
+    const l = life;
+    this.schedule(l, terminationDelay(this.options.podTerminationDelayMs, graceSeconds), () => this.remove(l));
   }
 
   private schedule(life: PodLife, ms: number, fn: () => void): void {

@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 export interface ControllerOptions {
   /** Time from a pod's creation until it runs and passes its readiness check. Default 50 ms. */
   podReadyDelayMs?: number;
-  /** Grace period between a pod's deletion starting (deletionTimestamp) and its removal. Default 10 ms. */
+  /** Time a deleted pod stays terminating before the kubelet removes it, at most its grace period. Default 10 ms. */
   podTerminationDelayMs?: number;
   /** How long VirtualService, DestinationRule and endpoint changes take to reach Envoy. Default 100 ms. */
   meshPropagationDelayMs?: number;

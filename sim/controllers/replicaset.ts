@@ -2,6 +2,7 @@
 // are ready and available. Helm 3's waiter reads `readyReplicas` here; the Deployment controller
 // builds its own status from these numbers. Pods being deleted no longer count, as in Kubernetes.
 import { randomBytes } from 'node:crypto';
+import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import type { TimerHandle } from './clock.js';
@@ -102,11 +103,10 @@ export class ReplicaSetController {
     return this.store.create(KINDS.pod, pod);
   }
 
+  // startDeletion deletes a surplus pod with the default DeleteOptions, as the real controller does.
   private startDeletion(pod: KubeObject): void {
-    pod.metadata.deletionTimestamp = timestamp(this.options.clock.now());
-    (pod.metadata as Record<string, unknown>).deletionGracePeriodSeconds = Math.ceil(this.options.podTerminationDelayMs / 1000);
     try {
-      this.store.update(KINDS.pod, pod);
+      deletePod(this.store, KINDS.pod, pod, podGracePeriodSeconds(pod), this.options.clock.now());
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
