@@ -43,6 +43,8 @@ export interface ClusterOptions extends ControllerOptions {
   namespaces?: string[];
   /** Directory for the kubeconfig; a new temp dir (removed by stop) when absent. */
   kubeconfigDir?: string;
+  /** Past events a watch can start from (MemoryStoreOptions.watchHistory); older resourceVersions get 410 Gone. */
+  watchHistory?: number;
   [option: string]: unknown;
 }
 
@@ -68,7 +70,7 @@ export interface Cluster {
 
 /** startCluster starts a simulated cluster; always `stop()` it. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const store = new MemoryStore();
+  const store = new MemoryStore({ watchHistory: options.watchHistory });
   const faults = options.faults ?? new Faults();
   const server = new ApiServer({ store, faults, port: options.port });
   const url = await server.start();

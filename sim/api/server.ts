@@ -277,6 +277,10 @@ export class ApiServer {
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: Query): void {
+    const rv = query.resourceVersion;
+    if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) {
+      throw new ApiError(500, '', `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": invalid syntax`);
+    }
     const timeout = query.timeoutSeconds !== undefined ? Number(query.timeoutSeconds) : undefined;
     let close: () => void = () => undefined;
     close = serveWatch(

@@ -1,11 +1,13 @@
 // Watch streams: newline-separated JSON WatchEvents over one chunked response. Supports the
-// three starts a real server offers: live events only (a resourceVersion the client listed at),
-// synthetic ADDED for existing objects (resourceVersion unset or "0"), and the streaming list
-// helm 4 uses (sendInitialEvents=true): ADDED for each existing object, then a BOOKMARK
-// annotated `k8s.io/initial-events-end`, then live events.
+// three starts a real server offers: from a resourceVersion (the events after it, replayed from
+// the store's history, then live ones; an ERROR event with a 410 Expired Status when the history
+// no longer reaches back that far), synthetic ADDED for existing objects (resourceVersion unset
+// or "0"), and the streaming list helm 4 uses (sendInitialEvents=true): ADDED for each existing
+// object, then a BOOKMARK annotated `k8s.io/initial-events-end`, then live events.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
+import type { KubeObject, ObjectStore, StoreEvent, WatchEventType } from '../store/types.js';
 import type { ServedKind } from '../store/resources.js';
+import { statusBody } from './status.js';
 
 /** WatchFilter selects the objects one watch reports. */
 export interface WatchFilter {
@@ -50,14 +52,43 @@ export function serveWatch(
   const inScope = (obj: KubeObject) =>
     (filter.namespace === undefined || obj.metadata.namespace === filter.namespace) && filter.matches(obj);
 
-  // Objects the client currently believes match: label changes can move an object in or out of
-  // a selector, which the client must see as ADDED / DELETED, as the real watch cache does.
-  const known = new Set<string>();
-  const existing = store.list(filter.kind, filter.namespace).filter(inScope);
+  const sameKind = (event: StoreEvent) => event.resource.group === filter.kind.group && event.resource.resource === filter.kind.resource;
   const synthetic = options.sendInitialEvents || options.resourceVersion === undefined || options.resourceVersion === '' || options.resourceVersion === '0';
+  const replay = synthetic ? [] : store.eventsSince(Number(options.resourceVersion));
+  if (!Array.isArray(replay)) {
+    // What the watch cache answers for a resourceVersion older than its window.
+    res.write(JSON.stringify({ type: 'ERROR', object: statusBody(410, 'Expired', replay.expired) }) + '\n');
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (!res.writableEnded) res.end();
+      onEnd();
+    };
+    // Ended after the caller has registered the returned function, as any other watch.
+    queueMicrotask(end);
+    return end;
+  }
+
+  // report tells the client what one change means for its selection, as the watch cache does: an
+  // object entering it is ADDED, one leaving it is DELETED (as it was, at the new resourceVersion).
+  const report = (type: WatchEventType, obj: KubeObject, before: KubeObject | undefined) => {
+    if (type !== 'DELETED' && inScope(obj)) send(before ? 'MODIFIED' : 'ADDED', filter.present(obj));
+    else if (before) send('DELETED', filter.present(type === 'DELETED' ? obj : { ...before, metadata: { ...before.metadata, resourceVersion: obj.metadata.resourceVersion } }));
+  };
+
+  // Objects the client currently believes match (as it last saw them): label changes can move an
+  // object in or out of a selector, which the client must see as ADDED / DELETED.
+  const known = new Map<string, KubeObject>();
+  const existing = store.list(filter.kind, filter.namespace).filter(inScope);
   for (const obj of existing) {
-    known.add(keyOf(obj));
+    known.set(keyOf(obj), obj);
     if (synthetic) send('ADDED', filter.present(obj));
+  }
+  for (const event of replay) {
+    if (!sameKind(event)) continue;
+    const before = event.type === 'DELETED' ? event.object : event.previous;
+    report(event.type, event.object, before && inScope(before) ? before : undefined);
   }
   if (options.sendInitialEvents) {
     send('BOOKMARK', {
@@ -68,24 +99,11 @@ export function serveWatch(
   }
 
   const onEvent = (event: StoreEvent) => {
-    if (event.resource.group !== filter.kind.group || event.resource.resource !== filter.kind.resource) return;
-    const obj = event.object;
-    const key = keyOf(obj);
-    const wasKnown = known.has(key);
-    if (event.type === 'DELETED') {
-      if (wasKnown) {
-        known.delete(key);
-        send('DELETED', filter.present(obj));
-      }
-      return;
-    }
-    if (inScope(obj)) {
-      known.add(key);
-      send(wasKnown ? 'MODIFIED' : 'ADDED', filter.present(obj));
-    } else if (wasKnown) {
-      known.delete(key);
-      send('DELETED', filter.present(obj));
-    }
+    if (!sameKind(event)) return;
+    const key = keyOf(event.object);
+    report(event.type, event.object, known.get(key));
+    if (event.type !== 'DELETED' && inScope(event.object)) known.set(key, event.object);
+    else known.delete(key);
   };
   const unsubscribe = store.subscribe(onEvent);
 

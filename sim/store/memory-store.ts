@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { ClusterIpAllocator, applyDefaults } from './defaults.js';
 import { StoreError } from './types.js';
-import type { KubeObject, ObjectStore, ResourceType, StoreEvent } from './types.js';
+import type { HistoryEvent, KubeObject, ObjectStore, ResourceType, StoreEvent } from './types.js';
 import { ALL_KINDS, KINDS } from './resources.js';
 
 /** MemoryStoreOptions tune checks that a few in-process tests may want off. */
@@ -15,7 +15,12 @@ export interface MemoryStoreOptions {
   requireNamespaces?: boolean;
   /** Clock for creationTimestamp; defaults to the wall clock. */
   now?: () => Date;
+  /** How many past events watches can replay from (a real watch cache keeps a window too). Default 2000. */
+  watchHistory?: number;
 }
+
+/** DEFAULT_WATCH_HISTORY is how many events a MemoryStore keeps for watches that start in the past. */
+export const DEFAULT_WATCH_HISTORY = 2000;
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -61,10 +66,15 @@ export class MemoryStore implements ObjectStore {
   private readonly requireNamespaces: boolean;
   private readonly now: () => Date;
   private rv = 1;
+  private readonly history: HistoryEvent[] = [];
+  private readonly historyLimit: number;
+  // Every event with a resourceVersion above this one is still in `history`.
+  private historyStart = 1;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.requireNamespaces = options.requireNamespaces ?? true;
     this.now = options.now ?? (() => new Date());
+    this.historyLimit = Math.max(1, options.watchHistory ?? DEFAULT_WATCH_HISTORY);
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -149,7 +159,7 @@ export class MemoryStore implements ObjectStore {
     if (sameMeta && isDeepStrictEqual(nextBody, storedBody)) return clone(stored);
     next.metadata.resourceVersion = this.nextRv();
     bucket.set(key, next);
-    this.emit({ type: 'MODIFIED', resource: type, object: next });
+    this.emit({ type: 'MODIFIED', resource: type, object: next }, stored);
     return clone(next);
   }
 
@@ -176,6 +186,11 @@ export class MemoryStore implements ObjectStore {
 
   currentResourceVersion(): string {
     return String(this.rv);
+  }
+
+  eventsSince(resourceVersion: number): HistoryEvent[] | { expired: string } {
+    if (resourceVersion < this.historyStart) return { expired: `too old resource version: ${resourceVersion} (${this.historyStart})` };
+    return this.history.filter((e) => Number(e.object.metadata.resourceVersion) > resourceVersion).map((e) => clone(e));
   }
 
   private nextRv(): string {
@@ -207,7 +222,12 @@ export class MemoryStore implements ObjectStore {
     }
   }
 
-  private emit(event: StoreEvent): void {
+  private emit(event: StoreEvent, previous?: KubeObject): void {
+    this.history.push({ ...clone(event), ...(previous ? { previous: clone(previous) } : {}) });
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+      this.historyStart = Number(dropped[dropped.length - 1]!.object.metadata.resourceVersion);
+    }
     for (const listener of [...this.listeners]) {
       // Each listener gets its own copy so one cannot corrupt what the next one sees.
       listener({ type: event.type, resource: event.resource, object: clone(event.object) });

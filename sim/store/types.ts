@@ -54,6 +54,11 @@ export interface StoreEvent {
   object: KubeObject;
 }
 
+/** HistoryEvent is a past StoreEvent; a MODIFIED one also carries the object as it was before. */
+export interface HistoryEvent extends StoreEvent {
+  previous?: KubeObject;
+}
+
 /** Thrown by store operations; the HTTP layer turns it into a metav1.Status with `code`. */
 export class StoreError extends Error {
   constructor(
@@ -89,4 +94,10 @@ export interface ObjectStore {
   subscribe(listener: (event: StoreEvent) => void): () => void;
   /** currentResourceVersion is the newest resourceVersion handed out, as a string. */
   currentResourceVersion(): string;
+  /**
+   * eventsSince returns every event after `resourceVersion`, oldest first (copies), or `expired`
+   * when the history no longer reaches back that far: a real server's watch cache then answers a
+   * watch from that resourceVersion with 410 Gone.
+   */
+  eventsSince(resourceVersion: number): HistoryEvent[] | { expired: string };
 }
