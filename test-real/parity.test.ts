@@ -3,7 +3,7 @@
 // both now pass the same assertions. Needs `npm run control-plane:build`; run with `npm run test:real`.
 import { after, before, describe, it } from 'node:test';
 import { missingBinaries, startRealCluster, type RealCluster } from '../test/control-plane/launch.js';
-import { PARITY_TERMINATION_DELAY_MS, checkIstioValidation, checkPodTermination, checkServerSideApplyTypes, checkWatchReplay } from '../test/sim/parity-checks.js';
+import { PARITY_TERMINATION_DELAY_MS, checkDeleteAnswer, checkIstioValidation, checkPodTermination, checkServerSideApplyTypes, checkWatchReplay } from '../test/sim/parity-checks.js';
 
 const NAMESPACE = 'parity';
 
@@ -19,4 +19,5 @@ describe('parity with the simulator, on a real control plane', { skip: missing.l
   it('Istio schemas: a server-side apply with a wrongly typed field is a 500 "failed to create typed patch object"', () => checkServerSideApplyTypes(cluster.api, NAMESPACE));
   it('pod termination: min(termination delay, grace period), at once for a grace period of 0', () => checkPodTermination(cluster.api, NAMESPACE));
   it('watches: a past resourceVersion replays the changes since, through label selectors too', () => checkWatchReplay(cluster.api, NAMESPACE));
+  it('deletes: a ConfigMap or a VirtualService deleted is answered with a Status naming it', () => checkDeleteAnswer(cluster.api, NAMESPACE));
 });

@@ -440,11 +440,20 @@ export class ApiServer {
     return { object: this.present(this.write(route, query, req, live, next), route), created: false };
   }
 
-  private remove(route: ResourceRoute, query: Query, req: IncomingMessage, body: Buffer): KubeObject {
+  // remove answers as the API server does: a kind with graceful deletion (Pod, Namespace) with the
+  // object, any other with a Status naming what was deleted.
+  private remove(route: ResourceRoute, query: Query, req: IncomingMessage, body: Buffer): Record<string, unknown> {
     const live = this.mustGet(route);
     if (route.kind === KINDS.pod) return this.present(this.deletePodGracefully(live, query, req, body), route);
-    if (this.dryRun(query)) return this.present(live, route);
-    return this.present(this.store.delete(route.kind, route.namespace, route.name!), route);
+    const removed = this.dryRun(query) ? live : this.store.delete(route.kind, route.namespace, route.name!);
+    if (route.kind === KINDS.namespace) return this.present(removed, route);
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: removed.metadata.name, ...(route.group ? { group: route.group } : {}), kind: route.kind.resource, uid: removed.metadata.uid },
+    };
   }
 
   private deleteCollection(route: ResourceRoute, query: Query, req: IncomingMessage, body: Buffer): Record<string, unknown> {

@@ -272,6 +272,26 @@ export async function checkPodTermination(api: ParityApi, ns: string): Promise<v
   assert.ok(slow !== undefined && slow >= PARITY_TERMINATION_DELAY_MS - 250 && slow < PARITY_TERMINATION_DELAY_MS + 3000, `grace-default removed after ${slow} ms`);
 }
 
+/**
+ * checkDeleteAnswer: deleting an object of a kind without graceful deletion answers a Status
+ * naming it, not the object.
+ */
+export async function checkDeleteAnswer(api: ParityApi, ns: string): Promise<void> {
+  const cms = `/api/v1/namespaces/${ns}/configmaps`;
+  const cm = await api.call('POST', cms, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deleted' } }));
+  assert.equal(cm.status, 201, cm.text);
+  const vsPath = collection(ns, 'virtualservices');
+  const vs = await api.call('POST', vsPath, JSON.stringify({ ...virtualService(ns, 'deleted', []), spec: { hosts: ['checks'] } }));
+  assert.equal(vs.status, 201, vs.text);
+  const success = (details: Record<string, unknown>) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details });
+  const cmDeleted = await api.call('DELETE', `${cms}/deleted`);
+  assert.equal(cmDeleted.status, 200);
+  assert.deepEqual(cmDeleted.body, success({ name: 'deleted', kind: 'configmaps', uid: cm.body.metadata.uid }));
+  const vsDeleted = await api.call('DELETE', `${vsPath}/deleted`);
+  assert.deepEqual(vsDeleted.body, success({ name: 'deleted', group: ISTIO, kind: 'virtualservices', uid: vs.body.metadata.uid }));
+  assert.equal((await api.call('DELETE', `${cms}/deleted`)).status, 404);
+}
+
 interface WatchLine {
   type: string;
   object: Record<string, any>;
