@@ -19,6 +19,7 @@ import { objectKey } from './queue.js';
  * terminationDelay is how long a deleted pod stays terminating: the termination delay, or the
  * grace period when shorter (kwok as test/control-plane configures it does the same).
  * terminationDelay(10, 30) is 10; terminationDelay(3000, 1) is 1000; terminationDelay(3000) is 3000.
+ * See test/sim/parity-pod-termination.test.ts.
  */
 export function terminationDelay(delayMs: number, graceSeconds?: number): number {
   return graceSeconds === undefined ? delayMs : Math.min(delayMs, graceSeconds * 1000);
