@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { startCluster, type Cluster, type ClusterOptions } from '../../sim/cluster.js';
 import type { PodBehaviour } from '../../sim/faults.js';
+import type { Traffic, TrafficOptions } from '../../sim/mesh/index.js';
 import { apiClientFor, waitFor, type ApiClient } from '../control-plane/launch-api.js';
 import { readKubeconfig } from './kubeconfig-api.js';
 import { runCli } from './run-cli.js';
@@ -37,6 +38,12 @@ export interface TargetWorld {
   podFaults: boolean;
   /** setImageBehaviour makes pods of `image` (repo:tag) behave so; with existingPods, the running ones too. */
   setImageBehaviour(image: string, behaviour: PodBehaviour, options?: { existingPods?: boolean }): Promise<void>;
+  /**
+   * traffic is the mesh model over this world's pods, endpoints and Istio objects: the
+   * simulator's own (its options were given at start), or one over watches on the API server
+   * (stopped with the world). Load through it counts failed requests the same way on both.
+   */
+  traffic(options?: TrafficOptions): Promise<Traffic>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +61,10 @@ async function simulatorWorld(namespace: string, options: ClusterOptions): Promi
     sim,
     podFaults: true,
     setImageBehaviour: async (image, behaviour, opts) => sim.faults.setImageBehaviour(image, behaviour, opts),
+    async traffic() {
+      if (!sim.traffic) throw new Error('this simulator runs without its controllers: no traffic model');
+      return sim.traffic;
+    },
     stop: () => sim.stop(),
   };
 }
@@ -86,6 +97,7 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
     const { podFaultsAvailable, setImageBehaviour } = await import('../control-plane/pod-faults.js');
     const podFaults = await podFaultsAvailable(api);
     const faulted = new Set<string>();
+    const meshes: Traffic[] = [];
     return {
       namespace, kubeconfigPath, api, podFaults,
       async setImageBehaviour(image, behaviour, opts) {
@@ -93,7 +105,15 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
         faulted.add(image);
         await setImageBehaviour(api, image, behaviour, opts);
       },
+      async traffic(options = {}) {
+        // The mesh module pulls in the Kubernetes client: loaded only by the tests that send load.
+        const { createTrafficOverApi } = await import('../../sim/mesh/index.js');
+        const traffic = await createTrafficOverApi({ kubeconfig, namespace, ...options });
+        meshes.push(traffic);
+        return traffic;
+      },
       async stop() {
+        for (const traffic of meshes) traffic.stop();
         for (const image of faulted) await setImageBehaviour(api, image, 'ready');
         await stop();
       },

@@ -1,0 +1,62 @@
+// npm run test:real [-- files...]: the e2e tier (and the traffic safety tests) on the real control
+// plane, then the tests of the control plane itself (test-real/). It starts one control plane,
+// runs the tiers against it through E2E_KUBECONFIG (each scenario in a namespace of its own, the
+// tool as the ServiceAccount of `helm-canary rbac`), and stops it however the run ends.
+//
+// Needs `npm run control-plane:build` (the binaries) and `npm run helm:setup` (helm 3 and 4).
+// With E2E_KUBECONFIG already set, no control plane is started: the tiers run on that cluster.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { missingBinaries, MissingBinariesError, startRealCluster, CONTROL_PLANE_DIR } from '../test/control-plane/launch.js';
+
+/** The files run by default: everything that can run on an API server other than the simulator. */
+const DEFAULT_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test-real/*.test.ts'];
+
+/** expand resolves `dir/*.test.ts` patterns (Node 20's --test takes no globs, and no shell runs here). */
+function expand(patterns: string[]): string[] {
+  return patterns.flatMap((pattern) => {
+    if (!pattern.includes('*')) return [pattern];
+    const name = new RegExp(`^${basename(pattern).replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+    return readdirSync(dirname(pattern)).filter((f) => name.test(f)).sort().map((f) => join(dirname(pattern), f));
+  });
+}
+
+function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const args = [
+    '--import', './test/setup/fail-on-warning.mjs', '--import', 'tsx', '--test',
+    // One file at a time: the scenarios share the cluster's nodes and kwok's Stages (pod faults are per image).
+    '--test-concurrency=1', '--test-reporter=spec', ...expand(files),
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const files = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_FILES;
+  if (process.env.E2E_KUBECONFIG) {
+    console.error(`test:real: running on E2E_KUBECONFIG=${process.env.E2E_KUBECONFIG}`);
+    return runTests(files.filter((f) => !f.startsWith('test-real/')), process.env);
+  }
+  const binDir = join(CONTROL_PLANE_DIR, 'bin');
+  const missing = missingBinaries(binDir);
+  if (missing.length) {
+    console.error(new MissingBinariesError(missing, binDir).message);
+    return 2;
+  }
+  const started = Date.now();
+  const cluster = await startRealCluster({ log: (line) => console.error(`control plane: ${line}`) });
+  try {
+    const code = await runTests(files, { ...process.env, E2E_KUBECONFIG: cluster.kubeconfigPath });
+    console.error(`test:real: ${((Date.now() - started) / 60_000).toFixed(1)} min, control plane start-up ${(cluster.startupMs / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+process.exitCode = await main();
