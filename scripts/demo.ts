@@ -1,7 +1,9 @@
 // npm run demo: a newcomer's tour with no cluster of their own. Starts the simulated cluster,
 // installs charts/canary-app with helm-canary, runs all seven stages with the real helm binary,
 // and after each stage shows how the traffic of a steady load actually split.
-// Options: --helm3 (default helm 4), --rollback-at N (roll back at stage N instead of finishing).
+// Options: --helm3 (default helm 4), --rollback-at N (roll back at stage N instead of finishing),
+// --real (the real control plane of `npm run control-plane:build` instead of the simulator; the
+// same traffic model then reads pods, endpoints and Istio objects through watches on it).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,8 +20,40 @@ const helmMajor = args.includes('--helm3') ? 3 : 4;
 const rollbackAt = args.includes('--rollback-at') ? Number(args[args.indexOf('--rollback-at') + 1]) : undefined;
 
 const helm = (await setupHelm())[helmMajor];
-const cluster = await startCluster({ namespaces: ['bookinfo'], podReadyDelayMs: 400, meshPropagationDelayMs: 200, trafficSeed: 7 });
-const traffic = cluster.traffic as Traffic;
+const real = args.includes('--real');
+
+/** DemoCluster is what the tour needs of a cluster: where it is, its traffic model, and a way to stop it. */
+interface DemoCluster {
+  url: string;
+  kubeconfigPath: string;
+  traffic: Traffic;
+  stop(): Promise<void>;
+}
+
+async function startDemoCluster(): Promise<DemoCluster> {
+  if (!real) {
+    const sim = await startCluster({ namespaces: ['bookinfo'], podReadyDelayMs: 400, meshPropagationDelayMs: 200, trafficSeed: 7 });
+    return { url: sim.url, kubeconfigPath: sim.kubeconfigPath, traffic: sim.traffic as Traffic, stop: () => sim.stop() };
+  }
+  // Loaded only with --real: the launcher and the mesh over an API server.
+  const { startRealCluster } = await import('../test/control-plane/launch.js');
+  const { createTrafficOverApi } = await import('../sim/mesh/index.js');
+  console.log('Starting the real control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) ...');
+  const plane = await startRealCluster({ namespaces: ['bookinfo'], podReadyDelayMs: 400 });
+  const overApi = await createTrafficOverApi({ kubeconfig: plane.kubeconfigPath, namespace: 'bookinfo', meshPropagationDelayMs: 200, seed: 7 });
+  return {
+    url: plane.server,
+    kubeconfigPath: plane.kubeconfigPath,
+    traffic: overApi,
+    async stop() {
+      overApi.stop();
+      await plane.stop();
+    },
+  };
+}
+
+const cluster = await startDemoCluster();
+const traffic = cluster.traffic;
 const dir = mkdtempSync(join(tmpdir(), 'helm-canary-demo-'));
 writeFileSync(join(dir, 'canary.yaml'), stringify({
   release: 'productpage',
@@ -53,7 +87,7 @@ async function showSplit(): Promise<void> {
 }
 
 try {
-  console.log(`Simulated cluster at ${cluster.url} (helm ${helmMajor}); a steady load of 200 requests/s runs throughout.`);
+  console.log(`${real ? 'Real control plane' : 'Simulated cluster'} at ${cluster.url} (helm ${helmMajor}); a steady load of 200 requests/s runs throughout.`);
   await tool('plan', '--stable-tag', '83', '--new-tag', '84');
   await tool('deploy', '--tag', '83');
   // Wait until Envoy has the new route and endpoints (propagation delay) before measuring.
