@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { cliPath } from '../helpers/run-cli.js';
-import { stageShape, withoutPodFaults, HELM_MAJORS, type Env } from '../helpers/e2e.js';
+import { stageShape, withoutPodFaults, HELM_MAJORS, REPOSITORY, type Env } from '../helpers/e2e.js';
 import { scenario, type Scenario } from '../helpers/given-when-then.js';
 
 const STABLE = 'P 1.0/2/100 C 1.0/0/0';
@@ -39,6 +39,16 @@ for (const helm of HELM_MAJORS) {
     it('rolls back by itself with --rollback-on-failure (exit 5)', async (t) => {
       if (withoutPodFaults(t, env)) return;
       await s.thenExpect(await s.when('start --new-tag bad --rollback-on-failure'), { exit: 5, stderr: [/rolled back to 1\.0/], cluster: STABLE, record: { phase: 'rolled-back' } });
+    });
+
+    it('rolls back in one run when the new version starts crash-looping in production (stage 5)', async (t) => {
+      if (withoutPodFaults(t, env)) return;
+      await s.given.rolloutAt(5, '5.0');
+      await env.world.setImageBehaviour(`${REPOSITORY}:5.0`, 'crash-loop', { existingPods: true });
+      for (let i = 0; i < 200 && (await env.observe()).production.ready > 0; i++) await sleep(50);
+      assert.equal((await env.observe()).production.ready, 0, 'the production pods of 5.0 stopped being ready');
+      // One run, within the 4 s helm timeout of each apply: nothing waits for the crash-looping pods.
+      await s.thenExpect(await s.when('rollback'), { exit: 0, cluster: STABLE, allReady: true, record: { phase: 'rolled-back' } });
     });
 
     it('blocks promote when the VirtualService was edited by hand, shows the difference, and --force overrides', async () => {
