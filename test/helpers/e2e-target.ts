@@ -38,6 +38,8 @@ export interface TargetWorld {
   podFaults: boolean;
   /** setImageBehaviour makes pods of `image` (repo:tag) behave so; with existingPods, the running ones too. */
   setImageBehaviour(image: string, behaviour: PodBehaviour, options?: { existingPods?: boolean }): Promise<void>;
+  /** setImageReadyDelay makes pods of `image` take `ms` to start, instead of the cluster's delay; on an API server it holds for every namespace until the cluster stops. */
+  setImageReadyDelay(image: string, ms: number): Promise<void>;
   /**
    * traffic is the mesh model over this world's pods, endpoints and Istio objects: the
    * simulator's own (its options were given at start), or one over watches on the API server
@@ -61,6 +63,7 @@ async function simulatorWorld(namespace: string, options: ClusterOptions): Promi
     sim,
     podFaults: true,
     setImageBehaviour: async (image, behaviour, opts) => sim.faults.setImageBehaviour(image, behaviour, opts),
+    setImageReadyDelay: async (image, ms) => sim.faults.setImageReadyDelay(image, ms),
     async traffic() {
       if (!sim.traffic) throw new Error('this simulator runs without its controllers: no traffic model');
       return sim.traffic;
@@ -94,7 +97,7 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
     const kubeconfigPath = join(dir, 'tool.kubeconfig');
     writeToolKubeconfig(kubeconfigPath, admin.server, admin.ca, admin.insecure ?? false, namespace, token.body.status.token);
     // Loaded here only: a run on the simulator needs nothing of kwok.
-    const { podFaultsAvailable, setImageBehaviour } = await import('../control-plane/pod-faults.js');
+    const { podFaultsAvailable, setImageBehaviour, setImageReadyDelay } = await import('../control-plane/pod-faults.js');
     const podFaults = await podFaultsAvailable(api);
     const faulted = new Set<string>();
     const meshes: Traffic[] = [];
@@ -104,6 +107,10 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
         if (!podFaults) throw new Error('this cluster has no kwok Stage API: pod faults need the real control plane of `npm run test:real`');
         faulted.add(image);
         await setImageBehaviour(api, image, behaviour, opts);
+      },
+      async setImageReadyDelay(image, ms) {
+        if (!podFaults) throw new Error('this cluster has no kwok Stage API: per-image delays need the real control plane of `npm run test:real`');
+        await setImageReadyDelay(api, image, ms);
       },
       async traffic(options = {}) {
         // The mesh module pulls in the Kubernetes client: loaded only by the tests that send load.

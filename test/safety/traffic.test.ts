@@ -1,9 +1,12 @@
 // Traffic safety under load: with pod start and termination delays and an Envoy propagation delay,
 // helm-canary's stage order (pods before traffic, traffic before removal, drain in between) loses
 // no request, in a complete rollout and in a rollback from every stage; the seed's literal helm
-// commands, run against the same simulated cluster, lose some. The traffic split at each traffic
-// stage is checked against the stage's weight. Counts are printed as diagnostics (BENCHMARKS.md
-// quotes them).
+// commands, run against the same cluster, lose some. The traffic split at each traffic stage is
+// checked against the stage's weight. Counts are printed as diagnostics (BENCHMARKS.md quotes them).
+//
+// It runs on the simulator, or on E2E_KUBECONFIG's API server (`npm run test:real`) with the
+// traffic model over watches; there the pods' ready delay is set per image, the cluster's options
+// being the simulator's only.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,10 +37,22 @@ async function ok(env: Env, args: string[]): Promise<void> {
   assert.equal(r.exitCode, 0, `helm-canary ${args.join(' ')}: ${r.stderr}`);
 }
 
+/** givenScenario is a cluster with the scenario's delays, whose pods of `tags` take podReadyDelayMs to start wherever it runs. */
+async function givenScenario(helm: HelmMajor, tags: string[]): Promise<Env> {
+  const env = await givenCluster(helm, { cluster: CLUSTER, config: CONFIG });
+  // On the simulator CLUSTER already says so; elsewhere it is kwok's, set per image.
+  if (!env.sim && env.world.podFaults) {
+    for (const tag of tags) await env.world.setImageReadyDelay(`${REPOSITORY}:${tag}`, CLUSTER.podReadyDelayMs);
+  }
+  return env;
+}
+
 /** startLoadAfterReach waits until the installed route has reached Envoy, then starts the load. */
 async function startLoadAfterReach(env: Env): Promise<LoadGenerator> {
+  // On the simulator the cluster's options already carry these.
+  const traffic = await env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
   await sleep(PROPAGATION_MS + 200);
-  return env.sim!.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 10 * 60_000 });
+  return traffic.startLoad({ ratePerSecond: RATE, durationMs: 10 * 60_000 });
 }
 
 /** canarySplit measures the canary's share over a window once the stage's weights reached Envoy. */
@@ -53,7 +68,7 @@ function rolloutWithTool(helm: HelmMajor): void {
   describe(`a complete rollout under load with helm ${helm}`, () => {
     let env: Env;
     before(async () => {
-      env = await givenCluster(helm, { cluster: CLUSTER, config: CONFIG });
+      env = await givenScenario(helm, ['1.0', '2.0']);
     });
     after(() => env.stop());
 
@@ -94,7 +109,7 @@ function rollbacksWithTool(helm: HelmMajor, fromStages: number[]): void {
     let env: Env;
     let load: LoadGenerator;
     before(async () => {
-      env = await givenCluster(helm, { cluster: CLUSTER, config: CONFIG });
+      env = await givenScenario(helm, ['1.0', ...fromStages.map((from) => `2.${from}`)]);
       await ok(env, ['deploy', '--tag', '1.0']);
       load = await startLoadAfterReach(env);
     });
@@ -126,7 +141,7 @@ function seedCommands(helm: HelmMajor): void {
   describe(`the seed's literal helm commands under the same load with helm ${helm}`, () => {
     let env: Env;
     before(async () => {
-      env = await givenCluster(helm, { cluster: CLUSTER, config: CONFIG });
+      env = await givenScenario(helm, ['1.0', '2.0', '3.0']);
     });
     after(() => env.stop());
 
