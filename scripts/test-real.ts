@@ -10,8 +10,10 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { missingBinaries, MissingBinariesError, startRealCluster, CONTROL_PLANE_DIR } from '../test/control-plane/launch.js';
 
-/** The files run by default: everything that can run on an API server other than the simulator. */
-const DEFAULT_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test-real/*.test.ts'];
+/** The tiers run on the shared control plane by default: everything that can run on an API server other than the simulator. */
+const TIER_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts'];
+/** The control plane's own tests, each of which starts a control plane of its own. */
+const OWN_PLANE_FILES = ['test-real/*.test.ts'];
 
 /** expand resolves `dir/*.test.ts` patterns (Node 20's --test takes no globs, and no shell runs here). */
 function expand(patterns: string[]): string[] {
@@ -22,11 +24,16 @@ function expand(patterns: string[]): string[] {
   });
 }
 
-function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * runTests runs `files` with node:test, `concurrency` files at a time. Two e2e files can share one
+ * control plane: each scenario has a namespace of its own, and the images given pod faults carry
+ * tags no other file uses (kwok's fault Stages select pods by image, cluster-wide).
+ */
+function runTests(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+  if (files.length === 0) return Promise.resolve(0);
   const args = [
     '--import', './test/setup/fail-on-warning.mjs', '--import', 'tsx', '--test',
-    // One file at a time: the scenarios share the cluster's nodes and kwok's Stages (pod faults are per image).
-    '--test-concurrency=1', '--test-reporter=spec', ...expand(files),
+    `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...expand(files),
   ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
@@ -37,10 +44,13 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const files = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT_FILES;
+  const chosen = process.argv.slice(2);
+  const files = chosen.length ? chosen : [...TIER_FILES, ...OWN_PLANE_FILES];
+  const tiers = files.filter((f) => !f.startsWith('test-real/'));
+  const ownPlane = files.filter((f) => f.startsWith('test-real/'));
   if (process.env.E2E_KUBECONFIG) {
     console.error(`test:real: running on E2E_KUBECONFIG=${process.env.E2E_KUBECONFIG}`);
-    return runTests(files.filter((f) => !f.startsWith('test-real/')), process.env);
+    return runTests(tiers, 2, process.env);
   }
   const binDir = join(CONTROL_PLANE_DIR, 'bin');
   const missing = missingBinaries(binDir);
@@ -49,14 +59,20 @@ async function main(): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const cluster = await startRealCluster({ log: (line) => console.error(`control plane: ${line}`) });
-  try {
-    const code = await runTests(files, { ...process.env, E2E_KUBECONFIG: cluster.kubeconfigPath });
-    console.error(`test:real: ${((Date.now() - started) / 60_000).toFixed(1)} min, control plane start-up ${(cluster.startupMs / 1000).toFixed(1)} s`);
-    return code;
-  } finally {
-    await cluster.stop();
+  let code = 0;
+  if (tiers.length) {
+    const cluster = await startRealCluster({ log: (line) => console.error(`control plane: ${line}`) });
+    try {
+      code = await runTests(tiers, 2, { ...process.env, E2E_KUBECONFIG: cluster.kubeconfigPath });
+      console.error(`test:real: tiers in ${((Date.now() - started) / 60_000).toFixed(1)} min, control plane start-up ${(cluster.startupMs / 1000).toFixed(1)} s`);
+    } finally {
+      await cluster.stop();
+    }
   }
+  // One at a time: each starts a control plane of its own.
+  const own = await runTests(ownPlane, 1, process.env);
+  console.error(`test:real: ${((Date.now() - started) / 60_000).toFixed(1)} min in all`);
+  return code || own;
 }
 
 process.exitCode = await main();

@@ -43,10 +43,10 @@ for (const helm of HELM_MAJORS) {
 
     it('rolls back in one run when the new version starts crash-looping in production (stage 5)', async (t) => {
       if (withoutPodFaults(t, env)) return;
-      await s.given.rolloutAt(5, '5.0');
-      await env.world.setImageBehaviour(`${REPOSITORY}:5.0`, 'crash-loop', { existingPods: true });
+      await s.given.rolloutAt(5, 'crashing');
+      await env.world.setImageBehaviour(`${REPOSITORY}:crashing`, 'crash-loop', { existingPods: true });
       for (let i = 0; i < 200 && (await env.observe()).production.ready > 0; i++) await sleep(50);
-      assert.equal((await env.observe()).production.ready, 0, 'the production pods of 5.0 stopped being ready');
+      assert.equal((await env.observe()).production.ready, 0, 'the production pods of the crashing version stopped being ready');
       // One run, within the 4 s helm timeout of each apply: nothing waits for the crash-looping pods.
       await s.thenExpect(await s.when('rollback'), { exit: 0, cluster: STABLE, allReady: true, record: { phase: 'rolled-back' } });
     });

@@ -54,9 +54,9 @@ describe('behaviour pipelines rely on', () => {
 
   it('gives the lease back when cancelled (SIGTERM), so a rollback can follow at once', async (t) => {
     if (withoutPodFaults(t, env)) return;
-    await env.world.setImageBehaviour(`${REPOSITORY}:3.0`, 'never-ready');
-    const child = execa(process.execPath, [cliPath, 'start', '--new-tag', '3.0'], { cwd: env.dir, env: env.env, reject: false });
-    for (let i = 0; i < 400 && (await env.observe()).record?.newTag !== '3.0'; i++) await sleep(25);
+    await env.world.setImageBehaviour(`${REPOSITORY}:stuck`, 'never-ready');
+    const child = execa(process.execPath, [cliPath, 'start', '--new-tag', 'stuck'], { cwd: env.dir, env: env.env, reject: false });
+    for (let i = 0; i < 400 && (await env.observe()).record?.newTag !== 'stuck'; i++) await sleep(25);
     await sleep(300);
     child.kill('SIGTERM');
     const ended = await child;
