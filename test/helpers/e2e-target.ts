@@ -6,13 +6,13 @@
 // deletes the namespace. Pod faults (never ready, crash-loop) need kwok's Stage API, which the
 // real control plane serves; elsewhere `podFaults` is false and the cases that need them skip.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { startCluster, type Cluster, type ClusterOptions } from '../../sim/cluster.js';
 import type { PodBehaviour } from '../../sim/faults.js';
 import type { Traffic, TrafficOptions } from '../../sim/mesh/index.js';
 import { apiClientFor, waitFor, type ApiClient } from '../control-plane/launch-api.js';
+import { serviceAccountKubeconfig } from '../control-plane/launch-service-account.js';
 import { readKubeconfig } from './kubeconfig-api.js';
 import { runCli } from './run-cli.js';
 
@@ -91,11 +91,7 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
     for (const doc of YAML.parseAllDocuments(rbac.stdout)) await must(`apply ${doc.get('kind')}`, api.apply(doc.toJS()));
     // Pods need the namespace's default ServiceAccount, which the controller-manager makes.
     await waitFor(async () => (await api.call('GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`)).status === 200, 30_000, () => `no default ServiceAccount in ${namespace}`);
-    const token = await api.call('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/helm-canary/token`,
-      JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } }));
-    if (token.status !== 201) throw new Error(`token for ServiceAccount ${namespace}/helm-canary: HTTP ${token.status} ${token.text}`);
-    const kubeconfigPath = join(dir, 'tool.kubeconfig');
-    writeToolKubeconfig(kubeconfigPath, admin.server, admin.ca, admin.insecure ?? false, namespace, token.body.status.token);
+    const { kubeconfigPath } = await serviceAccountKubeconfig(api, admin, namespace, 'helm-canary', join(dir, 'tool.kubeconfig'));
     // Loaded here only: a run on the simulator needs nothing of kwok.
     const { podFaultsAvailable, setImageBehaviour, setImageReadyDelay } = await import('../control-plane/pod-faults.js');
     const podFaults = await podFaultsAvailable(api);
@@ -129,19 +125,4 @@ async function apiServerWorld(kubeconfig: string, base: string, dir: string): Pr
     await stop();
     throw err;
   }
-}
-
-function writeToolKubeconfig(path: string, server: string, ca: Buffer | undefined, insecure: boolean, namespace: string, token: string): void {
-  const user = `system:serviceaccount:${namespace}:helm-canary`;
-  const cluster: Record<string, unknown> = { server };
-  if (ca) cluster['certificate-authority-data'] = ca.toString('base64');
-  if (insecure) cluster['insecure-skip-tls-verify'] = true;
-  writeFileSync(path, YAML.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'e2e', cluster }],
-    users: [{ name: user, user: { token } }],
-    contexts: [{ name: 'e2e', context: { cluster: 'e2e', user, namespace } }],
-    'current-context': 'e2e',
-  }), { mode: 0o600 });
 }
