@@ -1,18 +1,20 @@
-// What test/safety/failures-under-load.test.ts needs around a simulated cluster with load: timed
-// CLI runs, a watch on every write of the VirtualService and the rollout record (so a weight that
-// was given and taken back between two looks is still seen), a rollback repeated until the cluster
-// is stable again (the number of runs a user needs), checks that are all evaluated before the
-// test fails (so one run reports every broken promise), and a JSON-lines report of the numbers
-// (HELM_CANARY_FAILURES_REPORT=<file>), from which BENCHMARKS.md's "failures" table is made.
+// What test/safety/failures-under-load.test.ts needs around a cluster with load (the simulator, or
+// E2E_KUBECONFIG's API server): timed CLI runs, a watch on every write of the VirtualService and
+// the rollout record (so a weight that was given and taken back between two looks is still seen),
+// a rollback repeated until the cluster is stable again (the number of runs a user needs), checks
+// that are all evaluated before the test fails (so one run reports every broken promise), and a
+// JSON-lines report of the numbers (HELM_CANARY_FAILURES_REPORT=<file>), from which
+// BENCHMARKS.md's "failures" table is made.
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeConfig, Watch as KubeWatch } from '@kubernetes/client-node';
 import { execa, type ResultPromise } from 'execa';
 import type { LoadGenerator, TrafficCounts } from '../../sim/mesh/index.js';
-import { KINDS } from '../../sim/store/resources.js';
-import type { KubeObject } from '../../sim/store/types.js';
+import type { ApiClient } from '../control-plane/launch-api.js';
 import { cliPath } from '../helpers/run-cli.js';
-import { stageShape, type Env, type HelmMajor } from '../helpers/e2e.js';
+import { stageShape, type Env, type HelmMajor, type Resource } from '../helpers/e2e.js';
+import { e2eKubeconfig } from '../helpers/e2e-target.js';
 
 export const RATE = 200; // requests per second
 export const PROPAGATION_MS = 300;
@@ -67,7 +69,7 @@ export async function timed(env: Env, args: string[], extraEnv: Record<string, s
   const r = await env.cli(args, extraEnv);
   const endedAt = Date.now();
   const run = { args, ...r, startedAt, endedAt, seconds: (endedAt - startedAt) / 1000 };
-  if (process.env.HELM_CANARY_FAILURES_DEBUG) console.log(`# ${env.release}@${env.sim!.url} ${new Date(startedAt).toISOString()} ${brief(run)}\n${r.stdout}\n${r.stderr}`.replace(/\n/g, '\n#   '));
+  if (process.env.HELM_CANARY_FAILURES_DEBUG) console.log(`# ${env.release}@${env.sim?.url ?? env.namespace} ${new Date(startedAt).toISOString()} ${brief(run)}\n${r.stdout}\n${r.stderr}`.replace(/\n/g, '\n#   '));
   return run;
 }
 
@@ -85,47 +87,157 @@ export function spawnCli(env: Env, args: string[], extraEnv: Record<string, stri
 
 /** startLoad waits until the installed route reached Envoy, then sends RATE requests per second. */
 export async function startLoad(env: Env): Promise<LoadGenerator> {
+  // On the simulator CLUSTER already carries these; on an API server they make the model over its watches.
+  const traffic = await env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
   await sleep(PROPAGATION_MS + 200);
-  return env.sim!.traffic!.startLoad({ ratePerSecond: RATE, durationMs: 15 * 60_000 });
+  return traffic.startLoad({ ratePerSecond: RATE, durationMs: 15 * 60_000 });
+}
+
+/**
+ * ObjectWrites hands `onWrite` every version of one object (by name) of a namespaced collection:
+ * the listed one, then each write through a watch from the list's resourceVersion. A watch the
+ * server ends is resumed from the last resourceVersion seen, which replays the writes made
+ * meanwhile (on an API server and on the simulator alike); when the server no longer has them
+ * (410 Gone), writes may have been lost and `broken` says so instead of relisting.
+ */
+class ObjectWrites {
+  /** The resourceVersion of the object's last version seen; undefined while it does not exist. */
+  current: string | undefined;
+  /** Why the writes seen may be incomplete. */
+  broken: string | undefined;
+  private lastVersion = '';
+  private abort: AbortController | undefined;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly api: ApiClient,
+    readonly path: string,
+    readonly name: string,
+    private readonly onWrite: (object: any) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const res = await this.api.call('GET', this.path);
+    if (res.status !== 200) throw new Error(`LIST ${this.path}: HTTP ${res.status} ${res.text}`);
+    for (const item of res.body.items ?? []) {
+      if (item.metadata?.name !== this.name) continue;
+      this.current = item.metadata.resourceVersion;
+      this.onWrite(item);
+    }
+    this.lastVersion = res.body.metadata.resourceVersion;
+    await this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+    this.abort = undefined;
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped || this.broken) return;
+    let ended = false;
+    const done = (err: unknown) => {
+      if (ended) return;
+      ended = true;
+      this.abort = undefined;
+      if (this.stopped || this.broken) return;
+      if (err && ++this.failures > 20) {
+        this.broken = `the watch of ${this.path} failed 20 times in a row, last: ${String(err)}`;
+        return;
+      }
+      setTimeout(() => void this.connect(), err ? 250 : 0).unref();
+    };
+    const onEvent = (type: string, object: any) => {
+      if (type === 'ERROR') {
+        this.broken = `the watch of ${this.path} from resourceVersion ${this.lastVersion} ended: ${object?.code} ${object?.message}`;
+        this.abort?.abort();
+        return;
+      }
+      this.failures = 0;
+      const version = object?.metadata?.resourceVersion;
+      if (version) this.lastVersion = version;
+      if (type === 'BOOKMARK' || object?.metadata?.name !== this.name) return;
+      if (type === 'DELETED') {
+        this.current = undefined;
+        return;
+      }
+      this.current = version;
+      this.onWrite(object);
+    };
+    try {
+      const abort = await new KubeWatch(this.kc).watch(this.path, { resourceVersion: this.lastVersion, allowWatchBookmarks: true }, onEvent, done);
+      if (this.stopped || ended) abort.abort();
+      else this.abort = abort;
+    } catch (err) {
+      done(err);
+    }
+  }
 }
 
 /**
  * Watch sees every write of the release's VirtualService and rollout record from `since()` on:
- * the highest weight each subset was given and the highest stage the record claimed.
+ * the highest weight each subset was given and the highest stage the record claimed. It watches
+ * the API server, so writes arrive a moment after they are made: read it after `caughtUp()`.
  */
 export class Watch {
   maxWeight = { production: 0, canary: 0 };
   maxRecordedStage = 0;
   phases: string[] = [];
-  private readonly stop: () => void;
-  constructor(private readonly env: Env) {
-    this.stop = env.sim!.store.subscribe((e) => {
-      if (e.type === 'DELETED' || e.object.metadata.namespace !== env.namespace) return;
-      if (e.resource.kind === 'VirtualService' && e.object.metadata.name === env.release) {
-        for (const r of (e.object as any).spec?.http?.[0]?.route ?? []) {
-          const subset = r.destination?.subset as 'production' | 'canary';
-          if (subset in this.maxWeight) this.maxWeight[subset] = Math.max(this.maxWeight[subset], r.weight ?? 0);
-        }
-      }
-      if (e.resource.kind === 'ConfigMap' && e.object.metadata.name === `helm-canary-${env.release}`) {
-        const record = JSON.parse((e.object as any).data?.['record.json'] ?? '{}');
-        if (typeof record.stage === 'number') this.maxRecordedStage = Math.max(this.maxRecordedStage, record.stage);
-        if (record.phase && this.phases.at(-1) !== record.phase) this.phases.push(record.phase);
-      }
-    });
-  }
+  private writes: { resource: Resource; watch: ObjectWrites }[] = [];
+  constructor(private readonly env: Env) {}
 
   /** since forgets what was seen so far and starts from the cluster's current weights and record. */
   async since(): Promise<this> {
-    const o = await this.env.observe();
-    this.maxWeight = { ...o.weights };
-    this.maxRecordedStage = o.record?.stage ?? 0;
-    this.phases = o.record ? [o.record.phase] : [];
+    this.close();
+    this.maxWeight = { production: 0, canary: 0 };
+    this.maxRecordedStage = 0;
+    this.phases = [];
+    const { env } = this;
+    // The tests' own identity (the tool's ServiceAccount may not watch everything).
+    const kc = new KubeConfig();
+    kc.loadFromFile(e2eKubeconfig ?? env.world.kubeconfigPath);
+    const ns = `namespaces/${env.namespace}`;
+    this.writes = [
+      { resource: 'virtualService', watch: new ObjectWrites(kc, env.api, `/apis/networking.istio.io/v1/${ns}/virtualservices`, env.release, (vs) => this.sawRoute(vs)) },
+      { resource: 'configMap', watch: new ObjectWrites(kc, env.api, `/api/v1/${ns}/configmaps`, `helm-canary-${env.release}`, (cm) => this.sawRecord(cm)) },
+    ];
+    await Promise.all(this.writes.map((w) => w.watch.start()));
+    return this;
+  }
+
+  /** caughtUp waits until the watch has seen the versions the API server holds now (10 s at most). */
+  async caughtUp(): Promise<this> {
+    for (const { resource, watch } of this.writes) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        if (watch.broken) throw new Error(`Watch: writes may have been missed: ${watch.broken}`);
+        const live = (await this.env.get(resource, watch.name))?.metadata?.resourceVersion;
+        if (live === watch.current) break;
+        if (Date.now() > deadline) throw new Error(`Watch: ${watch.path}/${watch.name} is at resourceVersion ${live}, the watch saw ${watch.current} 10 s on`);
+        await sleep(25);
+      }
+    }
     return this;
   }
 
   close(): void {
-    this.stop();
+    for (const w of this.writes) w.watch.stop();
+  }
+
+  private sawRoute(vs: any): void {
+    for (const r of vs.spec?.http?.[0]?.route ?? []) {
+      const subset = r.destination?.subset as 'production' | 'canary';
+      if (subset in this.maxWeight) this.maxWeight[subset] = Math.max(this.maxWeight[subset], r.weight ?? 0);
+    }
+  }
+
+  private sawRecord(cm: any): void {
+    const record = JSON.parse(cm.data?.['record.json'] ?? '{}');
+    if (typeof record.stage === 'number') this.maxRecordedStage = Math.max(this.maxRecordedStage, record.stage);
+    if (record.phase && this.phases.at(-1) !== record.phase) this.phases.push(record.phase);
   }
 }
 
@@ -228,10 +340,12 @@ export interface Pod {
 }
 
 /** pods lists the live pods of the production (or canary) Deployment. */
-export function pods(env: Env, role: 'production' | 'canary'): Pod[] {
-  return env.sim!.store.list(KINDS.pod, env.namespace)
-    .filter((p: KubeObject) => p.metadata.labels?.canary === String(role === 'canary'))
-    .map((p: any) => ({
+export async function pods(env: Env, role: 'production' | 'canary'): Promise<Pod[]> {
+  const res = await env.api.call('GET', `/api/v1/namespaces/${env.namespace}/pods`);
+  if (res.status !== 200) throw new Error(`LIST pods: HTTP ${res.status} ${res.text}`);
+  return (res.body.items as any[])
+    .filter((p) => p.metadata.labels?.canary === String(role === 'canary'))
+    .map((p) => ({
       uid: p.metadata.uid,
       name: p.metadata.name,
       tag: String(p.spec.containers[0].image).split(':').pop()!,
