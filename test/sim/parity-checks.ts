@@ -35,7 +35,7 @@ export function simApi(url: string): ParityApi {
 }
 
 /** PARITY_TERMINATION_DELAY_MS is the pod termination delay both clusters must be started with for checkPodTermination. */
-export const PARITY_TERMINATION_DELAY_MS = 2000;
+export const PARITY_TERMINATION_DELAY_MS = 3000;
 
 const ISTIO = 'networking.istio.io';
 const CEL_SKIPPED = {
@@ -262,11 +262,11 @@ export async function checkPodTermination(api: ParityApi, ns: string): Promise<v
     }
     await sleep(25);
   }
-  // A grace period of 1 s ends before the termination delay (kwok removes such a pod at its
-  // deletionTimestamp, which has whole seconds: up to 1 s early).
+  // A grace period of 1 s ends well before the termination delay (kwok removes such a pod at its
+  // deletionTimestamp, which has whole seconds: up to 1 s early; the bound leaves room for a busy machine).
   for (const name of ['grace-request-1', 'grace-pod-1']) {
     const after = removedAfter.get(name);
-    assert.ok(after !== undefined && after < 1500, `${name} removed after ${after} ms`);
+    assert.ok(after !== undefined && after < PARITY_TERMINATION_DELAY_MS - 500, `${name} removed after ${after} ms`);
   }
   const slow = removedAfter.get('grace-default');
   assert.ok(slow !== undefined && slow >= PARITY_TERMINATION_DELAY_MS - 250 && slow < PARITY_TERMINATION_DELAY_MS + 3000, `grace-default removed after ${slow} ms`);
