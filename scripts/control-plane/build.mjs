@@ -140,26 +140,27 @@ function buildBinary(binary, goVersion) {
   log(`${binary.name}: built in ${seconds(started)}`);
 }
 
+/**
+ * copyFromModule copies `file` of Go module `modulePath` (pinned by our module `module`) to
+ * `target`. `go mod download` inside the module checks the zip against its go.sum. Read and write
+ * rather than copy: the module cache's files are read-only, and a read-only copy could not be
+ * replaced by the next build.
+ */
+function copyFromModule(module, modulePath, file, target, what) {
+  const { Dir: dir, Version: version } = JSON.parse(go(['mod', 'download', '-json', modulePath], join(modulesRoot, module)));
+  const content = readFileSync(join(dir, file));
+  rmSync(target, { force: true });
+  writeFileSync(target, content);
+  log(`${what}: copied from ${modulePath} ${version}`);
+}
+
 function copyIstioCrds() {
-  const moduleDir = join(modulesRoot, 'istio');
-  // `go mod download` inside the module checks the zip against its go.sum.
-  const { Dir: dir, Version: version } = JSON.parse(go(['mod', 'download', '-json', 'istio.io/api'], moduleDir));
-  // Read and write rather than copy: the module cache's files are read-only,
-  // and a read-only copy could not be replaced by the next build.
-  const crds = readFileSync(join(dir, 'kubernetes/customresourcedefinitions.gen.yaml'));
-  rmSync(istioCrdsPath, { force: true });
-  writeFileSync(istioCrdsPath, crds);
-  log(`istio-crds.yaml: copied from istio.io/api ${version}`);
+  copyFromModule('istio', 'istio.io/api', 'kubernetes/customresourcedefinitions.gen.yaml', istioCrdsPath, 'istio-crds.yaml');
 }
 
 function copyKwokCrds() {
-  const moduleDir = join(modulesRoot, 'kwok');
-  const { Dir: dir, Version: version } = JSON.parse(go(['mod', 'download', '-json', 'sigs.k8s.io/kwok'], moduleDir));
   // Only the Stage CRD: the launcher starts kwok with --enable-crds=Stage and nothing else.
-  const crd = readFileSync(join(dir, 'kustomize/crd/bases/kwok.x-k8s.io_stages.yaml'));
-  rmSync(kwokCrdsPath, { force: true });
-  writeFileSync(kwokCrdsPath, crd);
-  log(`kwok-crds.yaml: Stage CRD copied from sigs.k8s.io/kwok ${version}`);
+  copyFromModule('kwok', 'sigs.k8s.io/kwok', 'kustomize/crd/bases/kwok.x-k8s.io_stages.yaml', kwokCrdsPath, 'kwok-crds.yaml (the Stage CRD)');
 }
 
 /** downloadModules fetches every module the binaries' packages import (`go list -deps` loads them, compiles nothing). */

@@ -196,19 +196,7 @@ function statusTemplate(behaviour: PodBehaviour, start: boolean): string {
   const condition = (type: string, status: boolean, extra = '') => `- lastTransitionTime: {{ $now | Quote }}\n  status: "${status ? 'True' : 'False'}"\n  type: ${type}${extra}`;
   const container =
     behaviour === 'crash-loop'
-      ? `  ready: false
-  started: false
-  restartCount: 1
-  state:
-    waiting:
-      reason: CrashLoopBackOff
-      message: {{ printf "back-off restarting failed container %s" .name | Quote }}
-  lastState:
-    terminated:
-      exitCode: 1
-      reason: Error
-      startedAt: {{ $now | Quote }}
-      finishedAt: {{ $now | Quote }}`
+      ? crashLoopingContainer('1')
       : `  ready: ${ready}
   started: true
   restartCount: 0
@@ -246,16 +234,11 @@ function statusTemplate(behaviour: PodBehaviour, start: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-/** restartTemplate is one more restart of every container of a crash-looping pod. */
-function restartTemplate(): string {
-  return `{{ $now := Now }}
-containerStatuses:
-{{ range .status.containerStatuses }}
-- image: {{ .image | Quote }}
-  name: {{ .name | Quote }}
-  ready: false
+/** crashLoopingContainer is a container status's fields (after image and name) for a container in back-off after a crash, restarted `restartCount` times (a template expression). */
+function crashLoopingContainer(restartCount: string): string {
+  return `  ready: false
   started: false
-  restartCount: {{ add1 .restartCount }}
+  restartCount: ${restartCount}
   state:
     waiting:
       reason: CrashLoopBackOff
@@ -265,7 +248,17 @@ containerStatuses:
       exitCode: 1
       reason: Error
       startedAt: {{ $now | Quote }}
-      finishedAt: {{ $now | Quote }}
+      finishedAt: {{ $now | Quote }}`;
+}
+
+/** restartTemplate is one more restart of every container of a crash-looping pod. */
+function restartTemplate(): string {
+  return `{{ $now := Now }}
+containerStatuses:
+{{ range .status.containerStatuses }}
+- image: {{ .image | Quote }}
+  name: {{ .name | Quote }}
+${crashLoopingContainer('{{ add1 .restartCount }}')}
 {{ end }}
 `;
 }
