@@ -1,4 +1,4 @@
-// npm run test:real [-- files...]: the e2e tier (and the traffic safety tests) on the real control
+// npm run test:real [-- files...]: the e2e tier and the traffic and failures-under-load safety tests on the real control
 // plane, then the tests of the control plane itself (test-real/). It starts one control plane,
 // runs the tiers against it through E2E_KUBECONFIG (each scenario in a namespace of its own, the
 // tool as the ServiceAccount of `helm-canary rbac`), and stops it however the run ends.
