@@ -1,4 +1,4 @@
-// npm run test:real [-- files...]: the e2e tier and the traffic and failures-under-load safety tests on the real control
+// npm run test:real [-- files...]: the e2e tier and the safety tier (traffic, failures under load, crash soak) on the real control
 // plane, then the tests of the control plane itself (test-real/). It starts one control plane,
 // runs the tiers against it through E2E_KUBECONFIG (each scenario in a namespace of its own, the
 // tool as the ServiceAccount of `helm-canary rbac`), and stops it however the run ends.
@@ -11,9 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { missingBinaries, MissingBinariesError, startRealCluster, CONTROL_PLANE_DIR } from '../test/control-plane/launch.js';
 
 /** The tiers run on the shared control plane by default: everything that can run on an API server other than the simulator. */
-const TIER_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test/safety/failures-under-load.test.ts'];
-/** failures-under-load takes over 10 min with both helms there: helm 4 only, unless HELM_CANARY_FAILURES_HELM says otherwise ('' for both). */
-const TIER_ENV = { HELM_CANARY_FAILURES_HELM: process.env.HELM_CANARY_FAILURES_HELM ?? '4' };
+const TIER_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test/safety/failures-under-load.test.ts', 'test/safety/crash-soak.test.ts'];
 /** The control plane's own tests, each of which starts a control plane of its own. */
 const OWN_PLANE_FILES = ['test-real/*.test.ts'];
 
@@ -52,7 +50,7 @@ async function main(): Promise<number> {
   const ownPlane = files.filter((f) => f.startsWith('test-real/'));
   if (process.env.E2E_KUBECONFIG) {
     console.error(`test:real: running on E2E_KUBECONFIG=${process.env.E2E_KUBECONFIG}`);
-    return runTests(tiers, 2, { ...process.env, ...TIER_ENV });
+    return runTests(tiers, 2, process.env);
   }
   const binDir = join(CONTROL_PLANE_DIR, 'bin');
   const missing = missingBinaries(binDir);
@@ -65,7 +63,7 @@ async function main(): Promise<number> {
   if (tiers.length) {
     const cluster = await startRealCluster({ log: (line) => console.error(`control plane: ${line}`) });
     try {
-      code = await runTests(tiers, 2, { ...process.env, ...TIER_ENV, E2E_KUBECONFIG: cluster.kubeconfigPath });
+      code = await runTests(tiers, 2, { ...process.env, E2E_KUBECONFIG: cluster.kubeconfigPath });
       console.error(`test:real: tiers in ${((Date.now() - started) / 60_000).toFixed(1)} min, control plane start-up ${(cluster.startupMs / 1000).toFixed(1)} s`);
     } finally {
       await cluster.stop();

@@ -5,15 +5,16 @@
 // (with --recover when helm is pending). The rollout must end where the command meant it to, the
 // record and the cluster must agree, no stage may have been skipped, and helm must not be pending.
 // CI runs seeds 1-3 and 7 (7 once found a promote killed between its last apply and its record
-// write, leaving the record a stage behind); HELM_CANARY_SOAK_SEEDS=N runs seeds 1..N.
+// write, leaving the record a stage behind); HELM_CANARY_SOAK_SEEDS=N runs seeds 1..N. It runs on
+// the simulator and, through E2E_KUBECONFIG, on the real control plane (`npm run test:real`).
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { seededRandom } from '../../sim/mesh/random.js';
-import { KINDS } from '../../sim/store/resources.js';
 import { cliPath, type CliResult } from '../helpers/run-cli.js';
 import { givenCluster, type Env } from '../helpers/e2e.js';
+import { e2eKubeconfig } from '../helpers/e2e-target.js';
 import type { HistoryEntry, RolloutRecord } from '../../src/rollout/ports.js';
 
 const SEED_COUNT = Number(process.env.HELM_CANARY_SOAK_SEEDS) > 0 ? Math.floor(Number(process.env.HELM_CANARY_SOAK_SEEDS)) : 3;
@@ -54,10 +55,31 @@ function pickTrial(seed: number): Trial {
   return { seed, from, command, intended, killAfterEvents: byTime ? 0 : int(1, 18 * stages + 4), killAfterMs: byTime ? int(0, 600) : int(0, 100), killGroup: random() < 0.5 };
 }
 
-function recordOf(env: Env): RolloutRecord {
-  const cm = env.sim!.store.get(KINDS.configMap, env.namespace, `helm-canary-${env.release}`) as { data: Record<string, string> } | undefined;
+async function recordOf(env: Env): Promise<RolloutRecord> {
+  const cm = await env.get('configMap', `helm-canary-${env.release}`);
   assert.ok(cm, 'the rollout record exists');
-  return JSON.parse(cm.data['record.json']!) as RolloutRecord;
+  return JSON.parse(cm.data['record.json']) as RolloutRecord;
+}
+
+/**
+ * countWrites calls `onWrite` for every write to the release's namespace: synchronously from the
+ * simulator's store (kill points land exactly where the regression seeds found them), or from
+ * watches on the API server, one per kind the tool, helm and the controllers write.
+ */
+async function countWrites(env: Env, onWrite: () => void): Promise<() => void> {
+  if (env.sim) return env.sim.store.subscribe((e) => e.object.metadata.namespace === env.namespace && onWrite());
+  const { KubeConfig, Watch } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromFile(e2eKubeconfig!);
+  const collections = ['/api/v1/configmaps', '/api/v1/secrets', '/api/v1/pods', '/apis/apps/v1/deployments', '/apis/apps/v1/replicasets', '/apis/coordination.k8s.io/v1/leases', '/apis/networking.istio.io/v1/virtualservices'];
+  const aborts = await Promise.all(collections.map(async (collection) => {
+    const cut = collection.lastIndexOf('/');
+    const path = `${collection.slice(0, cut)}/namespaces/${env.namespace}${collection.slice(cut)}`;
+    // From the list's resourceVersion: the objects that exist already are not writes.
+    const list = await env.api.call('GET', path);
+    return new Watch(kc).watch(path, { resourceVersion: list.body.metadata.resourceVersion }, (type) => type !== 'BOOKMARK' && onWrite(), () => {});
+  }));
+  return () => aborts.forEach((a) => a.abort());
 }
 
 /** checkHistory walks the rollout's history: promotes go one stage at a time, from where the last left off. */
@@ -116,17 +138,18 @@ describe('crash soak: SIGKILL during promote or rollback, then status and the sa
         assert.equal((await env.cli(['start', '--new-tag', '2.0'])).exitCode, 0);
         if (trial.from > 2) assert.equal((await env.cli(['promote', '--to', String(trial.from)])).exitCode, 0);
 
-        // The run to kill: its own process group, so -pid reaches helm too.
-        const child = execa(process.execPath, [cliPath, ...trial.command], { cwd: env.dir, env: { ...env.env, ...TTL }, detached: true, reject: false, stdin: 'ignore' });
-        let exited = false;
-        void child.finally(() => (exited = true));
+        // Counting starts before the run does: its first writes count too.
         let writes = 0;
         let reached!: () => void;
         const enough = new Promise<void>((resolve) => (reached = resolve));
         if (trial.killAfterEvents === 0) reached();
-        const unsubscribe = env.sim!.store.subscribe((e) => {
-          if (e.object.metadata.namespace === env.namespace && ++writes >= trial.killAfterEvents) reached();
+        const unsubscribe = await countWrites(env, () => {
+          if (++writes >= trial.killAfterEvents) reached();
         });
+        // The run to kill: its own process group, so -pid reaches helm too.
+        const child = execa(process.execPath, [cliPath, ...trial.command], { cwd: env.dir, env: { ...env.env, ...TTL }, detached: true, reject: false, stdin: 'ignore' });
+        let exited = false;
+        void child.finally(() => (exited = true));
         await Promise.race([enough, child]);
         unsubscribe();
         await sleep(trial.killAfterMs);
@@ -158,7 +181,7 @@ describe('crash soak: SIGKILL during promote or rollback, then status and the sa
         assert.equal(result.exitCode, 0, `${trial.command.join(' ')} again${recovered ? ' --recover' : ''}: ${result.stderr}`);
 
         const end = await status(env);
-        const record = recordOf(env);
+        const record = await recordOf(env);
         // the intended stage: k after promote --to k, stable after rollback
         assert.equal(record.stage, trial.intended);
         assert.equal(record.phase, trial.intended === 1 ? 'rolled-back' : trial.intended === 7 ? 'completed' : 'in-progress');
