@@ -17,6 +17,8 @@ import { registerRun } from './commands/run.js';
 import { registerStatus } from './commands/status.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerRbac } from './commands/rbac.js';
+import { registerVersion } from './commands/version.js';
+import { registerCompletion } from './commands/completion.js';
 
 function createProgram(deps: CliDeps): Command {
   return (
@@ -43,7 +45,7 @@ function createProgram(deps: CliDeps): Command {
 }
 
 // In the order `--help` lists them.
-const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerPipeline, registerRbac];
+const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerPipeline, registerRbac, registerCompletion, registerVersion];
 
 /**
  * runCli runs one command line (`argv` as process.argv gives it: node, script, then arguments)
