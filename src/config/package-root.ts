@@ -16,7 +16,18 @@ function findPackageRoot(start: string): string {
 /** packageRoot is the directory holding package.json, stages/ and charts/. */
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
+/** PackageManifest is the part of package.json the CLI reads about itself. */
+export interface PackageManifest {
+  version: string;
+  engines?: { node?: string };
+}
+
+/** packageManifest reads helm-canary's package.json. */
+export function packageManifest(): PackageManifest {
+  return JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageManifest;
+}
+
 /** packageVersion is the version in package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  return packageManifest().version;
 }
