@@ -24,10 +24,12 @@ export interface PipelineInput {
   stages: PipelineStage[];
   /** The npm version of helm-canary the jobs install. */
   toolVersion: string;
+  /** The helm release the jobs install, e.g. "v3.17.2" (the one the team tested, never "latest"). */
+  helmVersion: string;
 }
 
 /** pipelineInput derives the generators' input from a loaded config; `root` is the repository root. */
-export function pipelineInput(config: Config, root: string, toolVersion: string): PipelineInput {
+export function pipelineInput(config: Config, root: string, versions: { toolVersion: string; helmVersion: string }): PipelineInput {
   if (!config.source) throw new Error('pipelineInput needs a config file');
   // The tags only name the stages' images; the names and weights do not depend on them.
   const stages = planStages({ ...config.spec, stableTag: 'stable', newTag: 'new' }, config.plan);
@@ -37,7 +39,8 @@ export function pipelineInput(config: Config, root: string, toolVersion: string)
     plan: config.plan.name,
     configPath: relative(root, config.source).split(sep).join('/'),
     stages: stages.map((s) => ({ number: s.number, name: s.name, productionWeight: s.values.production.weight, canaryWeight: s.values.canary.weight })),
-    toolVersion,
+    toolVersion: versions.toolVersion,
+    helmVersion: versions.helmVersion,
   };
 }
 
