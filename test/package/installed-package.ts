@@ -19,7 +19,7 @@ export interface Packed {
 
 /** pack packs `dir` (the checkout by default) into `dest` without running prepack (dist/ must be built). */
 export async function pack(dest: string, dir = repoRoot): Promise<Packed> {
-  const r = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], { cwd: dir, env: quietNpm(), extendEnv: false, stdin: 'ignore' });
+  const r = await execa('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], { cwd: dir, env: npmEnv(), extendEnv: false, stdin: 'ignore' });
   const [info] = JSON.parse(String(r.stdout)) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
   return { tarball: join(dest, info!.filename), files: info!.files.map((f) => f.path).sort(), size: info!.size, unpackedSize: info!.unpackedSize };
 }
@@ -42,7 +42,7 @@ export interface Installed {
 export async function installGlobal(tarball: string, prefix: string): Promise<Installed> {
   const cache = join(prefix, '.npm-cache');
   mkdirSync(cache, { recursive: true });
-  const r = await execa('npm', ['install', '--global', '--prefix', prefix, '--cache', cache, tarball, '--offline', '--no-audit', '--no-fund'], { env: quietNpm(), extendEnv: false, stdin: 'ignore' });
+  const r = await execa('npm', ['install', '--global', '--prefix', prefix, '--cache', cache, tarball, '--offline', '--no-audit', '--no-fund'], { env: npmEnv(), extendEnv: false, stdin: 'ignore' });
   return { npmOutput: `${r.stdout}\n${r.stderr}`.trim(), bin: join(prefix, 'bin', 'helm-canary'), packageDir: join(prefix, 'lib', 'node_modules', 'helm-canary') };
 }
 
@@ -54,9 +54,12 @@ export function onePackage(dir: string): string {
   return dir;
 }
 
-// npm run inside `npm test` passes its own npm_config_* down; a nested npm must not inherit them
-// (npm_config_global, a dry run, the test's loglevel), nor print update notices.
-function quietNpm(): NodeJS.ProcessEnv {
+/**
+ * npmEnv is the environment for a nested npm (pass it with extendEnv: false): `npm test` and
+ * `npm run bench` pass their own npm_config_* down, which a nested npm must not inherit (a
+ * global flag, a dry run, the loglevel), and no update notice.
+ */
+export function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
   return { ...env, npm_config_update_notifier: 'false', npm_config_loglevel: 'warn' };
