@@ -32,9 +32,11 @@ describe('generated GitHub workflow against the simulated cluster (helm 4)', () 
     assert.equal(deployed.exitCode, 0, deployed.stderr);
     const dir = join(env.dir, '.github', 'workflows');
     mkdirSync(dir, { recursive: true });
-    const generated = await runCli(['pipeline', 'github', '--out', join(dir, 'canary.yml')], { cwd: env.dir });
+    // No --helm-version: the jobs pin the helm this machine runs ($HELM_BIN, helm 4 here).
+    const generated = await runCli(['pipeline', 'github', '--out', join(dir, 'canary.yml')], { cwd: env.dir, env: env.env });
     assert.equal(generated.exitCode, 0, generated.stderr);
     release = readFileSync(join(dir, 'canary.yml'), 'utf8');
+    assert.match(release, /uses: azure\/setup-helm@v5\n\s+with:\n\s+version: v4\.1\.4\n/);
     rollback = readFileSync(join(dir, 'canary-rollback.yml'), 'utf8');
   });
   after(() => env.stop());
