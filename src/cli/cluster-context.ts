@@ -22,6 +22,8 @@ import { releasedOnInterrupt } from './signals.js';
 /** ClusterFlags are the flags every cluster command takes: the config's, and where to act (resolveTarget's). */
 export interface ClusterFlags extends ConfigFlags, TargetFlags {
   dryRun?: boolean;
+  /** --debug: show each helm command and its output (through the reporter). */
+  debug?: boolean;
   /** --create-namespace: create a missing namespace before anything else (deploy). */
   createNamespace?: boolean;
 }
@@ -80,7 +82,9 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse, 
   const loaded = loadFor(flags, use);
   const { kubeconfig, kubeContext, namespace, helmBinary: binary } = targetFor(flags, loaded.target);
   const config = { ...loaded, spec: { ...loaded.spec, namespace, helm: { ...loaded.spec.helm, kubeContext } } };
-  const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext });
+  // helm's own output goes to the reporter, which shows it with --debug and inside CI log groups.
+  const observer = { command: (bin: string, argv: readonly string[]) => reporter.helmCommand?.(bin, argv), output: (line: string, stream: 'stdout' | 'stderr') => reporter.helmOutput?.(line, stream) };
+  const runner = new ExecaHelmRunner({ binary, env: kubeconfig ? { KUBECONFIG: kubeconfig } : {}, kubeContext: config.spec.helm.kubeContext, observer });
   const version = await cachedHelmVersion(binary, () => runner.version()).catch((err: Error) => {
     throw new UnreachableError(`cannot run helm (${binary})`, [err.message]);
   });

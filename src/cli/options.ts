@@ -2,6 +2,7 @@
 // A command takes the smallest set that covers what it uses, so its --help lists nothing it
 // ignores (issue 10, defect 11). Nothing heavy is imported: every command is registered at start.
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { OUTPUT_FORMATS } from './render/machine-output.js';
 
 // A second -f would silently replace the first: refuse it (commander reports it, exit 2).
 function onlyOneFile(value: string, previous: string | undefined): string {
@@ -37,7 +38,8 @@ export function addClusterOptions(cmd: Command, addReleaseOptions: (cmd: Command
     .option('--context <name>', 'kubeconfig context')
     .option('--kube-context <name>', 'kubeconfig context (helm\'s name for --context)')
     .option('--helm <path>', 'helm binary, 3.8+ or 4 (default: $HELM_BIN, then helm on PATH)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(new Option('-o, --output <format>', 'text for people; json or yaml (the same document) for programs').choices(OUTPUT_FORMATS).default('text'))
+    .option('--debug', "show helm's own output: each helm command and what it printed, on stderr");
 }
 
 // `--yes` on the commands that never ask: accepted so a pipeline can always pass it.

@@ -9,6 +9,7 @@ import type {
   HelmEnv,
   HelmHistoryEntry,
   HelmLintResult,
+  HelmObserver,
   HelmOutput,
   HelmReleaseMetadata,
   HelmReleaseStatus,
@@ -32,6 +33,8 @@ export interface ExecaHelmRunnerOptions {
    * gets SIGTERM when this process dies, even by SIGKILL (see parent-death.ts). Default true.
    */
   killWithParent?: boolean;
+  /** observer sees each call's command and output as it runs (--debug, CI log groups). */
+  observer?: HelmObserver;
 }
 
 // Versions by binary, shared by all runners: the version of a binary cannot change while we
@@ -61,12 +64,14 @@ export class ExecaHelmRunner implements HelmRunner {
   private readonly env: HelmEnv;
   private readonly kubeContext: string | undefined;
   private readonly killWithParent: boolean;
+  private readonly observer: HelmObserver | undefined;
 
   constructor(options: ExecaHelmRunnerOptions = {}) {
     this.binary = options.binary ?? 'helm';
     this.env = options.env ?? {};
     this.kubeContext = options.kubeContext;
     this.killWithParent = options.killWithParent ?? true;
+    this.observer = options.observer;
   }
 
   version(): Promise<HelmVersion> {
@@ -196,13 +201,15 @@ export class ExecaHelmRunner implements HelmRunner {
         timeout: options.timeoutMs,
         cancelSignal: options.signal,
       };
+      this.observer?.command(this.binary, argv);
       const subprocess = execa(file, args, execaOptions);
-      if (options.onOutput) {
+      const onOutput = bothListeners(options.onOutput, this.observer);
+      if (onOutput) {
         if (files) {
-          files.follow(options.onOutput);
+          files.follow(onOutput);
         } else {
-          forwardLines(subprocess.stdout, 'stdout', options.onOutput);
-          forwardLines(subprocess.stderr, 'stderr', options.onOutput);
+          forwardLines(subprocess.stdout, 'stdout', onOutput);
+          forwardLines(subprocess.stderr, 'stderr', onOutput);
         }
       }
       const result = await subprocess;
@@ -213,6 +220,15 @@ export class ExecaHelmRunner implements HelmRunner {
       files?.close();
     }
   }
+}
+
+// The call's own listener and the runner's observer, either, both or none.
+function bothListeners(onOutput: HelmRunOptions['onOutput'], observer: HelmObserver | undefined): HelmRunOptions['onOutput'] {
+  if (!observer) return onOutput;
+  return (line, stream) => {
+    onOutput?.(line, stream);
+    observer.output(line, stream);
+  };
 }
 
 // Lines as they come, so a caller can show progress while `--wait` runs.

@@ -20,6 +20,15 @@ export interface HelmRunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * HelmObserver sees every helm call a runner makes: the command before it runs, then what helm
+ * prints, line by line, as it prints it (`--debug`, and CI log groups, show helm's own output).
+ */
+export interface HelmObserver {
+  command(binary: string, argv: readonly string[]): void;
+  output(line: string, stream: 'stdout' | 'stderr'): void;
+}
+
 /** HelmOutput is what a successful helm call printed. */
 export interface HelmOutput {
   stdout: string;

@@ -173,4 +173,12 @@ export interface Reporter {
   warn(message: string): void;
   /** task starts a long step (a helm upgrade, a wait) and returns its end. */
   task(label: string): { done(message?: string): void; fail(message?: string): void };
+  /**
+   * waiting tells how a long wait stands (what is ready, what is missing), every few seconds: a
+   * terminal shows it on the step's spinner line, a log gets a line. Optional: reporters without it get `info`.
+   */
+  waiting?(message: string): void;
+  /** helmCommand and helmOutput show helm's own calls and output where the reporter shows them (--debug, CI log groups). */
+  helmCommand?(binary: string, argv: readonly string[]): void;
+  helmOutput?(line: string, stream: 'stdout' | 'stderr'): void;
 }

@@ -1,6 +1,7 @@
 // `helm-canary status` run in-process over the fakes: exact stdout, stderr and exit code.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parse } from 'yaml';
 import { CliHarness, lines } from './harness.js';
 
 const NOT_READY = 'canary Deployment web-canary has 0/2 ready replicas at registry.example/web:never-ready';
@@ -105,5 +106,24 @@ describe('helm-canary status', () => {
     assert.equal(r.exitCode, 0);
     assert.equal(r.stdout, lines('no releases with a rollout record in this namespace'));
     assert.match(r.stderr, /^warning: the rollout record of web cannot be read: .*helm-canary-web.*not valid JSON/);
+  });
+
+  it('-o yaml: the same document as -o json, for one release and for --all', async () => {
+    const h = await afterAFailedStart();
+    for (const args of [['status'], ['status', '--all']]) {
+      const json = await h.run([...args, '-o', 'json']);
+      const yaml = await h.run([...args, '-o', 'yaml']);
+      assert.equal(yaml.exitCode, 0);
+      assert.equal(yaml.stderr, '');
+      assert.doesNotThrow(() => JSON.parse(json.stdout));
+      assert.ok(!yaml.stdout.trimStart().startsWith('{'), 'YAML, not JSON');
+      assert.deepEqual(parse(yaml.stdout), JSON.parse(json.stdout));
+    }
+  });
+
+  it('-o with an unknown format: exit 2, naming the formats', async () => {
+    const r = await new CliHarness().run(['status', '-o', 'xml']);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /Allowed choices are text, json, yaml/);
   });
 });

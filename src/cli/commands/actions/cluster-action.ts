@@ -8,13 +8,14 @@ import { InputError } from '../../errors.js';
 import { toCliError } from '../../to-cli-error.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { renderDryRun } from '../../render/dry-run-text.js';
+import { isMachineOutput, renderDocument, type OutputFormat } from '../../render/machine-output.js';
 import { readStatus } from '../../../rollout/status.js';
 import type { RunnerContext } from '../../../rollout/context.js';
 import type { DryRun } from '../../../dry-run/dry-run-adapters.js';
 
-/** OutputFlags choose text or JSON on stdout. */
+/** OutputFlags choose text, JSON or YAML on stdout. */
 export interface OutputFlags {
-  output?: 'text' | 'json';
+  output?: OutputFormat;
 }
 
 /** printStatus prints the release's status after a command, or what a dry run would have applied. */
@@ -22,15 +23,15 @@ export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: Outp
   if (dryRun) {
     // A dry run changed nothing, so the status would only repeat the cluster: it says what would run.
     const { wouldApply } = dryRun;
-    if (flags.output === 'json') deps.stdout.write(`${JSON.stringify({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, null, 2)}\n`);
+    if (isMachineOutput(flags.output)) deps.stdout.write(renderDocument({ dryRun: true, release: ctx.spec.release, namespace: ctx.spec.namespace, wouldApply }, flags.output));
     else deps.stdout.write(`${renderDryRun(wouldApply)}\n`);
     return;
   }
   const status = await readStatus(ctx);
-  const json = flags.output === 'json';
-  // In CI, Azure's log commands go to stdout, or with --output json to stderr.
+  const json = isMachineOutput(flags.output);
+  // In CI, Azure's log commands go to stdout, or with --output json/yaml to stderr.
   (await import('../../../ci/publish.js')).publishOutputs(status, { env: deps.env, json, log: (line) => (json ? deps.stderr : deps.stdout).write(`${line}\n`) });
-  deps.stdout.write(flags.output === 'json' ? `${JSON.stringify(status, null, 2)}\n` : `${renderStatusText(status)}\n`);
+  deps.stdout.write(isMachineOutput(flags.output) ? renderDocument(status, flags.output) : `${renderStatusText(status)}\n`);
 }
 
 /**
@@ -38,7 +39,7 @@ export async function printStatus(deps: CliDeps, ctx: RunnerContext, flags: Outp
  * with --dry-run.
  */
 export function commandReporter(deps: CliDeps, flags: ClusterFlags) {
-  return createReporter(deps.stderr, deps.env, { dryRun: flags.dryRun ?? false, now: deps.now });
+  return createReporter(deps.stderr, deps.env, { dryRun: flags.dryRun ?? false, debug: flags.debug ?? false, now: deps.now });
 }
 
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */

@@ -3,6 +3,7 @@ import type { ClusterFlags } from '../../cluster-context.js';
 import type { CliDeps } from '../../cli-deps.js';
 import { toCliError } from '../../to-cli-error.js';
 import { renderStatusTable } from '../../render/status-text.js';
+import { isMachineOutput, renderDocument } from '../../render/machine-output.js';
 import { readAllStatuses } from '../../../rollout/status-all.js';
 import { printStatus, withContext, type OutputFlags } from './cluster-action.js';
 
@@ -18,7 +19,7 @@ export async function runStatus(flags: StatusFlags, deps: CliDeps): Promise<void
     const { statuses, unreadable } = await readAllStatuses(reads, namespace);
     // Listed after the table, on stderr: a corrupt record is a release the table cannot show.
     for (const bad of unreadable) deps.stderr.write(`warning: the rollout record of ${bad.release} cannot be read: ${bad.problem}\n`);
-    deps.stdout.write(flags.output === 'json' ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderStatusTable(statuses)}\n`);
+    deps.stdout.write(isMachineOutput(flags.output) ? renderDocument(statuses, flags.output) : `${renderStatusTable(statuses)}\n`);
   } catch (err) {
     throw toCliError(err);
   }
