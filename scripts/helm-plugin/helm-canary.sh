@@ -1,15 +1,16 @@
 #!/bin/sh
-# The Helm plugin's command: runs the built helm-canary CLI of the plugin directory with the
-# arguments after `helm canary`. HELM_PLUGIN_DIR is set by helm (3 and 4).
+# The Helm plugin's command on linux and darwin: runs the bundled CLI that a release ref carries
+# with the arguments after `helm canary`. Only node is needed: no npm, no node_modules, no
+# network. helm (3 and 4) sets HELM_PLUGIN_DIR, and HELM_BIN so helm-canary drives that helm.
 set -eu
 dir="${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-cli="$dir/dist/bin/helm-canary.mjs"
-if [ ! -f "$cli" ]; then
-  echo "helm canary: $cli is missing; build it with: (cd \"$dir\" && npm ci && npm run build)" >&2
+. "$dir/scripts/helm-plugin/checks.sh"
+if [ ! -f "$hc_cli" ]; then
+  hc_no_dist
   exit 3
 fi
 if ! command -v node >/dev/null 2>&1; then
-  echo "helm canary: node (20.12 or newer) is needed on PATH" >&2
+  echo "helm canary: node is not on PATH; the plugin runs on Node.js 22 or newer (https://nodejs.org)" >&2
   exit 3
 fi
-exec node "$cli" "$@"
+exec node "$hc_cli" "$@"

@@ -1,19 +1,17 @@
 #!/bin/sh
-# Helm plugin install/update hook. A plugin installed from a git URL is a bare checkout: build
-# the CLI there (needs node and npm). A checkout that is already built (a local path install of
-# a working tree) is left alone.
+# The Helm plugin's install and update hook (linux, darwin; helm runs it with sh). It builds
+# nothing: a release ref already carries dist/. It fails the install only when dist/ is missing
+# (a branch, not a release: the plugin could never run), and warns when node is missing or older
+# than 22, which can be fixed after the install.
 set -eu
 dir="${HELM_PLUGIN_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}"
-cd "$dir"
-if [ -f dist/bin/helm-canary.mjs ] && [ -d node_modules ]; then
-  exit 0
-fi
-if ! command -v npm >/dev/null 2>&1; then
-  echo "helm canary: npm is needed to build the plugin in $dir" >&2
+. "$dir/scripts/helm-plugin/checks.sh"
+if [ ! -f "$hc_cli" ]; then
+  hc_no_dist
   exit 1
 fi
-if [ -f dist/bin/helm-canary.mjs ]; then
-  npm ci --omit=dev --no-audit --no-fund
-else
-  npm ci --no-audit --no-fund && npm run build
+problem=$(hc_node_problem)
+if [ -n "$problem" ]; then
+  echo "helm canary: warning: $problem; \`helm canary\` needs Node.js 22 or newer on PATH (https://nodejs.org)" >&2
 fi
+exit 0
