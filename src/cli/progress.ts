@@ -4,7 +4,8 @@
 // own output of that step, and warnings are annotations. With --debug every helm command and its
 // output are shown too. Always on stderr, so stdout stays clean for --output json.
 import type { Outcome, Reporter } from '../rollout/ports.js';
-import { detectCi, groupEnd, groupStart, warningAnnotation } from '../ci/index.js';
+import { describeWait, readyText } from '../rollout/wait-for-pods.js';
+import { detectCi, groupEnd, groupStart, isCi, warningAnnotation } from '../ci/index.js';
 import { shellQuote } from '../text/shell-quote.js';
 import type { Writer } from './cli-deps.js';
 
@@ -48,7 +49,7 @@ export interface ReporterOptions {
  * neither TERM=dumb nor NO_COLOR (https://no-color.org) in the environment.
  */
 export function terminalEffects(stream: Writer, env: NodeJS.ProcessEnv): boolean {
-  return Boolean(stream.isTTY) && !env.CI && !detectCi(env) && env.TERM !== 'dumb' && !env.NO_COLOR;
+  return Boolean(stream.isTTY) && !isCi(env) && env.TERM !== 'dumb' && !env.NO_COLOR;
 }
 
 // A helm line as --debug shows it: which stream, so a warning on stderr stands out.
@@ -78,9 +79,10 @@ export function createReporter(stream: Writer = process.stderr, env: NodeJS.Proc
     info: (message) => write(message),
     outcome: (outcome) => write(outcomeText(outcome, options.dryRun ?? false)),
     warn: (message) => write(ci ? warningAnnotation(ci, message) : `warning: ${message}`),
-    waiting(message) {
-      if (spinnerNote) spinnerNote.set(message.trim());
-      else write(message);
+    waiting(progress) {
+      // A terminal shows the counts on the step's spinner line; a log gets a line each time.
+      if (spinnerNote) spinnerNote.set(readyText(progress) || `${progress.missing.length} checks missing`);
+      else write(describeWait(progress));
     },
     helmCommand(binary, argv) {
       showing = showHelm(argv);

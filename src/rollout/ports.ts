@@ -165,6 +165,14 @@ export type Outcome =
   | { kind: 'rolled-back'; release: string; tag: string }
   | { kind: 'deployed'; release: string; image: string };
 
+/** WaitProgress is how a wait on pods stands: how long it has waited, the ready counts of the Deployments it waits for, and what is still missing. */
+export interface WaitProgress {
+  elapsedMs: number;
+  timeoutMs: number;
+  deployments: { role: DeploymentRole; name: string; ready: number; updated: number; desired: number }[];
+  missing: string[];
+}
+
 /** Reporter shows progress: plain lines in CI, a step line with elapsed time on a terminal. */
 export interface Reporter {
   /** outcome tells what the command achieved: a stage in place, a rollback done, a deploy done. */
@@ -174,10 +182,11 @@ export interface Reporter {
   /** task starts a long step (a helm upgrade, a wait) and returns its end. */
   task(label: string): { done(message?: string): void; fail(message?: string): void };
   /**
-   * waiting tells how a long wait stands (what is ready, what is missing), every few seconds: a
-   * terminal shows it on the step's spinner line, a log gets a line. Optional: reporters without it get `info`.
+   * waiting tells how a long wait stands (ready counts, what is missing), every few seconds: a
+   * terminal shows it on the step's spinner line, a log gets a line. Optional: a reporter without
+   * it gets the line through `info`.
    */
-  waiting?(message: string): void;
+  waiting?(progress: WaitProgress): void;
   /** helmCommand and helmOutput show helm's own calls and output where the reporter shows them (--debug, CI log groups). */
   helmCommand?(binary: string, argv: readonly string[]): void;
   helmOutput?(line: string, stream: 'stdout' | 'stderr'): void;

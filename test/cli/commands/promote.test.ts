@@ -82,8 +82,8 @@ describe('helm-canary promote', () => {
       r.stderr,
       lines(
         '... stage 2 (canary 10 %): traffic 100/0 -> 90/10',
-        `  waiting 10s of 30s: ${notReady}`,
-        `  waiting 20s of 30s: ${notReady}`,
+        // Without a terminal a wait prints its ready counts every 5 s (the fake clock's seconds).
+        ...[5, 10, 15, 20, 25].map((s) => `  waiting ${s}s of 30s: canary 0/2 ready; ${notReady}`),
         'FAILED stage 2 (canary 10 %): traffic 100/0 -> 90/10 (30.0s)',
         'error: stage 2 (canary 10 %) (traffic 100/0 -> 90/10): no traffic was moved, because the pods that would receive it are not ready',
         `  ${notReady}`,
