@@ -24,7 +24,11 @@ export type PlanSource = { plan: PlanFile; origin: string } | { problems: string
 
 /** readPlanSource resolves a plan reference to its parsed (not yet rule-checked) contents. */
 export function readPlanSource(ref: string | PlanFile, cwd: string, at = 'plan'): PlanSource {
-  if (typeof ref !== 'string') return { plan: ref, origin: 'inline' };
+  if (typeof ref !== 'string') {
+    // canary.yaml's schema reports what is wrong with an inline plan; one it refused is not read on.
+    const inline = safeParse(planFile, ref);
+    return inline.success ? { plan: inline.data, origin: 'inline' } : { problems: [] };
+  }
   const isPath = ref.includes('/') || ref.endsWith('.yaml') || ref.endsWith('.yml');
   const file = isPath ? resolve(cwd, ref) : join(packageRoot, 'stages', `${ref}.yaml`);
   if (!existsSync(file)) {
