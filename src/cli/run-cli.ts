@@ -19,6 +19,7 @@ import { registerPipeline } from './commands/pipeline.js';
 import { registerRbac } from './commands/rbac.js';
 import { registerVersion } from './commands/version.js';
 import { registerCompletion } from './commands/completion.js';
+import { registerHistory } from './commands/history.js';
 
 function createProgram(deps: CliDeps): Command {
   return (
@@ -45,7 +46,7 @@ function createProgram(deps: CliDeps): Command {
 }
 
 // In the order `--help` lists them.
-const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerPipeline, registerRbac, registerCompletion, registerVersion];
+const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerHistory, registerPipeline, registerRbac, registerCompletion, registerVersion];
 
 /**
  * runCli runs one command line (`argv` as process.argv gives it: node, script, then arguments)
