@@ -6,7 +6,7 @@
 // write nothing.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -14,6 +14,8 @@ import { runCli, repoRoot } from '../helpers/run-cli.js';
 import { azureProblems, parseGithubWorkflow } from './validate.js';
 import { GITHUB_ACTIONS, AZURE_TASKS, KUBELOGIN_VERSION } from '../../src/pipeline/pinned-tools.js';
 import { outputVariablePaths } from '../../src/pipeline/azure-pipeline.js';
+import { runAzurePipeline, runGithubPipeline } from '../../src/cli/commands/actions/pipeline.js';
+import { InputError } from '../../src/cli/errors.js';
 
 const PINNED = ['--tool-version', '0.1.0', '--helm-version', '3.17.2'];
 const helmBinary = (major: 3 | 4) => join(repoRoot, '.cache', 'helm', `helm${major}`);
@@ -209,39 +211,56 @@ describe('pipeline azure: judgment, rollback and access', () => {
 });
 
 describe('pipeline flags that do not fit together', () => {
-  const CASES: [string, string[], RegExp][] = [
-    ['github', ['--auth', 'azure', '--aks-cluster', 'aks-shop'], /--auth azure needs --aks-resource-group/],
-    ['github', ['--aks-cluster', 'aks-shop', '--aks-resource-group', 'rg'], /--aks-resource-group and --aks-cluster need --auth azure/],
-    ['github', ['--auth', 'azure', '--aks-cluster', 'c', '--aks-resource-group', 'rg', '--kubeconfig-secret', 'KC'], /--kubeconfig-secret is for --auth kubeconfig/],
-    ['github', ['--action', 'my-org/helm-canary@v1', '--tool-version', '0.1.0'], /with --action the action's ref chooses the version/],
-    ['github', ['--action', 'helm-canary'], /--action: an action reference OWNER\/REPO@REF/],
-    ['github', ['--kubeconfig-secret', 'KUBE }}${{ github.token'], /--kubeconfig-secret: a secret name/],
-    ['github', ['--auth', 'gcp'], /argument 'gcp' is invalid/],
-    ['github', ['--helm-version', 'latest'], /--helm-version: a helm release such as 3\.17\.2/],
-    ['github', ['--helm-version', '3.7.0'], /--helm-version: helm 3\.7\.0 is too old/],
-    ['azure', ['--approvers', 'a@b.c'], /--approvers is for --variant manual-validation/],
-    ['azure', ['--service-connection', 'prod'], /--service-connection needs --aks-resource-group/],
-    ['azure', ['--service-connection', 'prod', '--aks-cluster', 'c', '--aks-resource-group', 'rg', '--kubeconfig-secure-file', 'kc'], /pass one/],
-    ['azure', ['--aks-cluster', 'c', '--aks-resource-group', 'rg'], /need --service-connection/],
-    ['azure', ['--service-connection', 'prod', '--aks-cluster', 'c; rm -rf /', '--aks-resource-group', 'rg'], /--aks-cluster: an AKS cluster name/],
+  // Checked in-process against the flags as commander hands them over (defaults included); the
+  // built CLI's exit code and files are checked for a few of them below.
+  const GH = { auth: 'kubeconfig', runsOn: 'ubuntu-latest' } as const;
+  const AZ = { variant: 'environment', vmImage: 'ubuntu-latest' } as const;
+  const CASES: [string, () => Promise<void>, RegExp][] = [
+    ['github --auth azure without the resource group', () => runGithubPipeline({ ...GH, auth: 'azure', aksCluster: 'aks-shop' }, sink), /--auth azure needs --aks-resource-group/],
+    ['github --aks-* without --auth azure', () => runGithubPipeline({ ...GH, aksCluster: 'aks-shop', aksResourceGroup: 'rg' }, sink), /--aks-resource-group and --aks-cluster need --auth azure/],
+    ['github --auth azure with --kubeconfig-secret', () => runGithubPipeline({ ...GH, auth: 'azure', aksCluster: 'c', aksResourceGroup: 'rg', kubeconfigSecret: 'KC' }, sink), /--kubeconfig-secret is for --auth kubeconfig/],
+    ['github --action with --tool-version', () => runGithubPipeline({ ...GH, action: 'my-org/helm-canary@v1', toolVersion: '0.1.0' }, sink), /with --action the action's ref chooses the version/],
+    ['github --action without a ref', () => runGithubPipeline({ ...GH, action: 'helm-canary' }, sink), /--action: an action reference OWNER\/REPO@REF/],
+    ['github --kubeconfig-secret with an expression', () => runGithubPipeline({ ...GH, kubeconfigSecret: 'KUBE }}${{ github.token' }, sink), /--kubeconfig-secret: a secret name/],
+    ['github --helm-version latest', () => runGithubPipeline({ ...GH, helmVersion: 'latest' }, sink), /--helm-version: a helm release such as 3\.17\.2/],
+    ['github --helm-version below the floor', () => runGithubPipeline({ ...GH, helmVersion: '3.7.0' }, sink), /--helm-version: helm 3\.7\.0 is too old/],
+    ['azure --approvers with environments', () => runAzurePipeline({ ...AZ, approvers: 'a@b.c' }, sink), /--approvers is for --variant manual-validation/],
+    ['azure --notify with environments', () => runAzurePipeline({ ...AZ, notify: 'a@b.c' }, sink), /--notify is for --variant manual-validation/],
+    ['azure --service-connection without the cluster', () => runAzurePipeline({ ...AZ, serviceConnection: 'prod' }, sink), /--service-connection needs --aks-resource-group/],
+    ['azure --service-connection with a secure file', () => runAzurePipeline({ ...AZ, serviceConnection: 'prod', aksCluster: 'c', aksResourceGroup: 'rg', kubeconfigSecureFile: 'kc' }, sink), /pass one/],
+    ['azure --aks-* without --service-connection', () => runAzurePipeline({ ...AZ, aksCluster: 'c', aksResourceGroup: 'rg' }, sink), /need --service-connection/],
+    ['azure --aks-cluster with shell text', () => runAzurePipeline({ ...AZ, serviceConnection: 'prod', aksCluster: 'c; rm -rf /', aksResourceGroup: 'rg' }, sink), /--aks-cluster: an AKS cluster name/],
   ];
-  it('exits 2 naming the problem, before anything is written', async () => {
-    for (const [kind, args, message] of CASES) {
-      const dir = join(repo, `bad-${kind}`);
-      mkdirSync(dir, { recursive: true });
-      const out = join(dir, 'w.yml');
-      const r = await runCli(['pipeline', kind, '--out', out, ...args], { cwd: repo });
-      assert.equal(r.exitCode, 2, `${kind} ${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, message, `${kind} ${args.join(' ')}`);
-      assert.equal(existsSync(out), false);
+  const written: string[] = [];
+  const sink = { stdout: { write: (t: string) => written.push(t) }, stderr: { write: (t: string) => written.push(t) } } as never;
+
+  it('each is a bad-input error (exit 2) naming the problem, raised before the config is read or anything written', async () => {
+    for (const [label, run, message] of CASES) {
+      await assert.rejects(run(), (err: InputError) => {
+        assert.ok(err instanceof InputError, label);
+        assert.equal(err.exitCode, 2, label);
+        assert.match(err.problems.join('\n'), message, label);
+        return true;
+      });
     }
+    assert.deepEqual(written, []);
   });
 
-  it('reports every problem of a command line at once', async () => {
-    const r = await runCli(['pipeline', 'github', '--auth', 'azure', '--action', 'x', '--helm-version', 'v3'], { cwd: repo });
-    assert.equal(r.exitCode, 2);
-    for (const m of [/--helm-version:/, /--action:/, /needs --aks-resource-group/, /needs --aks-cluster/]) assert.match(r.stderr, m);
-    assert.equal(r.stdout, '');
+  it('the built CLI exits 2 and writes nothing, reporting every problem of the command line at once', async () => {
+    const out = join(repo, 'bad', 'w.yml');
+    const [azureAndAction, approvers, choice] = await Promise.all([
+      runCli(['pipeline', 'github', '--out', out, '--auth', 'azure', '--action', 'x', '--helm-version', 'v3'], { cwd: repo }),
+      runCli(['pipeline', 'azure', '--out', out, '--approvers', 'a@b.c'], { cwd: repo }),
+      runCli(['pipeline', 'github', '--out', out, '--auth', 'gcp'], { cwd: repo }),
+    ]);
+    for (const r of [azureAndAction, approvers, choice]) {
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.equal(r.stdout, '');
+    }
+    for (const m of [/--helm-version:/, /--action:/, /needs --aks-resource-group/, /needs --aks-cluster/]) assert.match(azureAndAction.stderr, m);
+    assert.match(approvers.stderr, /--approvers is for --variant manual-validation/);
+    assert.match(choice.stderr, /argument 'gcp' is invalid/);
+    assert.equal(existsSync(join(repo, 'bad')), false);
   });
 });
 
