@@ -16,6 +16,7 @@ import { GITHUB_ACTIONS, AZURE_TASKS, KUBELOGIN_VERSION } from '../../src/pipeli
 import { outputVariablePaths } from '../../src/pipeline/azure-pipeline.js';
 import { runAzurePipeline, runGithubPipeline } from '../../src/cli/commands/actions/pipeline.js';
 import { InputError } from '../../src/cli/errors.js';
+import { chunksContaining, loadedFiles } from '../helpers/bundle-chunks.js';
 
 const PINNED = ['--tool-version', '0.1.0', '--helm-version', '3.17.2'];
 const helmBinary = (major: 3 | 4) => join(repoRoot, '.cache', 'helm', `helm${major}`);
@@ -261,6 +262,21 @@ describe('pipeline flags that do not fit together', () => {
     assert.match(approvers.stderr, /--approvers is for --variant manual-validation/);
     assert.match(choice.stderr, /argument 'gcp' is invalid/);
     assert.equal(existsSync(join(repo, 'bad')), false);
+  });
+});
+
+describe('pipeline needs no cluster', () => {
+  it('never loads the Kubernetes client, not even when it asks helm for its version', async () => {
+    const client = chunksContaining('node_modules/@kubernetes/client-node/');
+    assert.ok(client.length > 0, 'the bundle has a chunk with the client');
+    const trace = ['--import', join(repoRoot, 'test', 'fixtures', 'cli', 'trace-imports.mjs')];
+    for (const args of [['pipeline', 'github'], ['pipeline', 'azure', '--service-connection', 'x', '--aks-resource-group', 'rg', '--aks-cluster', 'c']]) {
+      const r = await runCli(args, { cwd: repo, nodeArgs: trace, env: { HELM_BIN: helmBinary(4) } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      const loaded = loadedFiles(r.stderr);
+      assert.ok(loaded.some((f) => f.startsWith('pipeline-')), 'the trace sees the pipeline chunk');
+      assert.deepEqual(loaded.filter((f) => client.includes(f)), [], args.join(' '));
+    }
   });
 });
 
