@@ -171,10 +171,10 @@ function accessHeader(input: PipelineInput, o: Resolved): string[] {
     ];
   }
   return [
-    `Service connection: ${o.auth.serviceConnection} (Azure Resource Manager; workload identity federation`,
-    `recommended). Each job signs in with it and fetches the credentials of AKS cluster ${o.auth.cluster}`,
-    `(resource group ${o.auth.resourceGroup}). Its identity needs "Azure Kubernetes Service Cluster User`,
-    'Role" on the cluster and, in the cluster, the right to manage',
+    `Service connection: ${o.auth.serviceConnection} (Azure Resource Manager; workload identity federation recommended).`,
+    `Each job signs in with it and fetches the credentials of AKS cluster ${o.auth.cluster} (resource group ${o.auth.resourceGroup}).`,
+    'Its identity needs the "Azure Kubernetes Service Cluster User Role" on the cluster and, in the',
+    'cluster, the right to manage',
     who,
   ];
 }
