@@ -31,6 +31,9 @@ const PERCENT_OF_REPLICAS = '^0*(?:100(?:\\.0+)?|[1-9]\\d?(?:\\.\\d+)?|0\\.\\d*[
 // A plan string that is a path (load-plan.ts: a "/" or a .yaml/.yml ending); any other string
 // must name a built-in plan, which json-schema.ts lists from stages/.
 export const PLAN_PATH = '/|\\.ya?ml$';
+// load-plan.ts's DEFAULT_DRAIN_SECONDS, which this module cannot import (load-plan imports it);
+// test/config/editor-schema.test.ts checks the schema's defaults against what the loader fills in.
+const DRAIN_SECONDS_DEFAULT = 10;
 
 /** releaseName validates a helm release name. */
 export const releaseName = z.string().check(
@@ -113,7 +116,7 @@ export const planFile = z.strictObject({
   drainSeconds: z.optional(
     z.number().check(
       z.minimum(0, 'must be 0 or more'),
-      z.meta({ default: 10, description: 'Seconds to wait after taking traffic away from pods before removing them, so every Envoy proxy has stopped routing to them. Default 10; canary.yaml\'s drainSeconds wins.' }),
+      z.meta({ default: DRAIN_SECONDS_DEFAULT, description: 'Seconds to wait after taking traffic away from pods before removing them, so every Envoy proxy has stopped routing to them. Default 10; canary.yaml\'s drainSeconds wins.' }),
     ),
   ),
 }).check(z.meta({ ...LAST_STEP_100, description: 'A plan written inline: canary weight steps, each with an optional canary size.' }));
@@ -209,7 +212,7 @@ export const configFile = z.strictObject({
   drainSeconds: z.optional(
     z.number().check(
       z.minimum(0, 'must be 0 or more'),
-      z.meta({ default: 10, description: 'Seconds to wait after taking traffic away from pods before removing them, so every Envoy proxy has stopped routing to them. Default: the plan\'s drainSeconds, else 10. Flag: --drain-seconds.' }),
+      z.meta({ default: DRAIN_SECONDS_DEFAULT, description: 'Seconds to wait after taking traffic away from pods before removing them, so every Envoy proxy has stopped routing to them. Default: the plan\'s drainSeconds, else 10. Flag: --drain-seconds.' }),
     ),
   ),
 });
