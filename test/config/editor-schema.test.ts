@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { configJsonSchema, schemaId } from '../../src/config/json-schema.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { builtinPlans } from '../../src/config/load-plan.js';
@@ -127,6 +127,20 @@ describe('editor schema: schema/canary.schema.json', () => {
       const validate = strictValidator({ $schema: schema.$schema, ...property(path), default: undefined });
       assert.ok(validate(value), `the default of ${path} is not valid against its own schema`);
     }
+  });
+
+  it("accepts the README's canary.yaml, which shows every key", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const start = readme.indexOf('## Configuration (`canary.yaml`)');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+    assert.ok(start >= 0 && example, 'no canary.yaml example in the README');
+    const validate = strictValidator(schema);
+    assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
+    const keys = (value: unknown, at = ''): string[] =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => [`${at}${k}`, ...keys(v, `${at}${k}.`)]) : [];
+    const shown = new Set(keys(parse(example)));
+    const top = properties.map(([p]) => p).filter((p) => !p.startsWith('plan.') && !p.startsWith('chart.'));
+    assert.deepEqual(top.filter((p) => !shown.has(p)), [], 'keys the README example does not show');
   });
 
   it('offers every built-in plan by name, each with its description', () => {
