@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { givenCluster, type Env } from '../helpers/e2e.js';
 import { repoRoot } from '../helpers/run-cli.js';
 import { STEP_OUTPUT_NAMES } from '../../src/ci/index.js';
-import { makeSourceRepo, pathWithNodeOnly, runRelease, type SourceRepo } from '../release/source-repo.js';
+import { makeSourceRepo, pathWithNodeOnly, runRelease, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
 import { readAction, runAction, readStepOutputs, type RunnerOptions } from './composite-runner.js';
 
 // The majors of actions/setup-node whose action.yml says `using: node24` (v4 is node20, end of
@@ -54,7 +54,7 @@ after(() => repo?.cleanup());
 function runner(actionPath: string, inputs: Record<string, string>, extra: Partial<RunnerOptions> = {}): RunnerOptions {
   const runnerTemp = join(work, `runner-temp-${Math.random().toString(36).slice(2)}`);
   mkdirSync(runnerTemp);
-  return { actionPath, inputs, cwd: join(work, 'project'), env: { PATH, HOME: work }, runnerTemp, ...extra };
+  return { actionPath, inputs, cwd: join(work, 'project'), env: { ...watchedNodeEnv(), PATH, HOME: work }, runnerTemp, ...extra };
 }
 
 describe('GitHub Action (action.yml)', () => {
@@ -129,7 +129,7 @@ describe('GitHub Action (action.yml)', () => {
     it('start with the kubeconfig input: --yes added, outputs and job summary set, the kubeconfig a file only the job can read', async () => {
       const { KUBECONFIG, ...jobEnv } = env.env;
       const options = runner(released, { command: 'start', 'new-tag': '2.0', kubeconfig: readFileSync(KUBECONFIG!, 'utf8') }, { cwd: env.dir });
-      options.env = { ...jobEnv, PATH };
+      options.env = { ...watchedNodeEnv(), ...jobEnv, PATH };
       const run = await runAction(options);
       const step = run.steps.find((s) => s.step.id === 'run')!;
       assert.equal(run.result, 'success', step.log);
@@ -147,7 +147,7 @@ describe('GitHub Action (action.yml)', () => {
 
     it("status without the kubeconfig input uses the job's KUBECONFIG and reports the same position", async () => {
       const options = runner(released, { command: 'status' }, { cwd: env.dir });
-      options.env = { ...env.env, PATH };
+      options.env = { ...watchedNodeEnv(), ...env.env, PATH };
       const run = await runAction(options);
       assert.equal(run.result, 'success', run.steps.map((s) => s.log).join('\n'));
       assert.deepEqual(run.outputs, { stage: '2', 'stage-name': 'canary 10 %', 'stable-tag': '1.0', 'new-tag': '2.0', phase: 'in-progress' });

@@ -8,11 +8,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, lstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { helmBinaries } from '../helm/helm-env.js';
 import { repoRoot } from '../helpers/run-cli.js';
-import { makeSourceRepo, pathWithNodeOnly, runRelease, type SourceRepo } from '../release/source-repo.js';
+import { makeSourceRepo, pathWithNodeOnly, runRelease, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
 
 let repo: SourceRepo;
 let helm: Record<3 | 4, string>;
@@ -40,11 +40,12 @@ after(() => repo?.cleanup());
 
 // A private helm (homes under work/<name>) with PATH holding node but no npm. helm 4 installs
 // into $HELM_DATA_HOME/plugins whatever HELM_PLUGINS says, so both point there.
-function helmAs(major: 3 | 4, name: string) {
+function helmAs(major: 3 | 4, name: string, path = PATH) {
   const home = join(work, name);
   const plugins = join(home, 'data', 'plugins');
   const env = {
-    PATH,
+    ...watchedNodeEnv(),
+    PATH: path,
     HOME: home,
     HELM_DATA_HOME: join(home, 'data'),
     HELM_PLUGINS: plugins,
@@ -133,6 +134,26 @@ describe('helm plugin from a git repository (real helm 3 and 4, node without npm
       assert.match(ran.stderr, /is missing: this plugin was installed from a ref that is not a release/);
     });
   }
+
+  it('helm 3: without node, or with a node older than 22, the install succeeds with a warning; the command names node', async () => {
+    const withoutNode = PATH.split(delimiter).slice(1).join(delimiter);
+    const bare = helmAs(3, 'helm3-no-node', withoutNode);
+    const installed = await bare.run('plugin', 'install', url, '--version', 'v0');
+    assert.equal(installed.exitCode, 0, installed.stderr);
+    assert.match(installed.stderr, /^helm canary: warning: node is not on PATH; `helm canary` needs Node\.js 22 or newer on PATH/);
+    const ran = await bare.run('canary', 'version');
+    assert.equal(ran.exitCode, 3);
+    assert.match(ran.stderr, /helm canary: node is not on PATH; the plugin runs on Node\.js 22 or newer/);
+
+    // a tiny stand-in for an old node: the hook only asks it for its version
+    const oldNodeDir = join(work, 'old-node');
+    mkdirSync(oldNodeDir);
+    writeFileSync(join(oldNodeDir, 'node'), '#!/bin/sh\necho v20.11.1\n', { mode: 0o755 });
+    const old = helmAs(3, 'helm3-old-node', [oldNodeDir, withoutNode].join(delimiter));
+    const installedOld = await old.run('plugin', 'install', url, '--version', 'v0');
+    assert.equal(installedOld.exitCode, 0, installedOld.stderr);
+    assert.match(installedOld.stderr, /^helm canary: warning: node on PATH is v20\.11\.1; `helm canary` needs Node\.js 22 or newer/);
+  });
 
   it('helm 4: a git source without --verify=false is refused (it has no signature to verify)', async () => {
     const { run } = helmAs(4, 'helm4-verify');

@@ -90,3 +90,13 @@ export function pathWithNodeOnly(dir: string): string {
   }
   return [nodeBin, systemBin].join(delimiter);
 }
+
+/**
+ * watchedNodeEnv is the part of the test process's environment that makes spawned node processes
+ * report their warnings to the run (test/setup/fail-on-warning.mjs), for tests that otherwise
+ * give a child only the variables they name.
+ */
+export function watchedNodeEnv(): Record<string, string> {
+  const names = ['NODE_OPTIONS', 'HELM_CANARY_TEST_WARNINGS_LOG'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+}
