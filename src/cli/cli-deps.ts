@@ -8,6 +8,7 @@ import type { Approver } from './commands/gate/approver.js';
 import type { DryRun } from '../dry-run/dry-run-adapters.js';
 import type { RunnerContext } from '../rollout/context.js';
 import type { ClusterReader, RecordStore, ReleaseLock, Reporter } from '../rollout/ports.js';
+import type { ReleaseActivity } from '../rollout/release-activity.js';
 
 /** Writer is an output stream as the CLI uses it: text in, and whether a terminal shows it. */
 export interface Writer {
@@ -19,6 +20,8 @@ export interface Writer {
 export interface Connected {
   ctx: RunnerContext;
   dryRun?: DryRun;
+  /** The release's pods and events, for status --watch (absent where nothing reads them). */
+  activity?: ReleaseActivity;
 }
 
 /** NamespaceReads are the adapters `status --all` reads every recorded release of a namespace with. */
@@ -27,6 +30,8 @@ export interface NamespaceReads {
   records: RecordStore;
   reader: ClusterReader;
   lock: ReleaseLock;
+  /** The namespaces to read for status -A (`exact` false: every visible namespace, records or not). */
+  allNamespaces?: () => Promise<{ namespaces: string[]; exact: boolean }>;
 }
 
 /** CliDeps are the process-facing parts of the CLI. */

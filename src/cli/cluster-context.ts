@@ -14,6 +14,8 @@ import { systemClock } from '../io/system-clock.js';
 import { privateValuesFiles } from '../io/values-files.js';
 import type { RunnerContext } from '../rollout/context.js';
 import { releaseObjectsResolver } from '../rollout/release-objects.js';
+import { KubeReleaseActivity } from '../kube/release-activity.js';
+import { namespacesWithRecords } from '../kube/record-namespaces.js';
 import { dryRunAdapters, type DryRun } from '../dry-run/dry-run-adapters.js';
 import type { HelmReleases, Reporter } from '../rollout/ports.js';
 import { InputError, UnreachableError } from './errors.js';
@@ -78,7 +80,7 @@ function targetFor(flags: ClusterFlags, config: ConfigTarget): ClusterTarget {
  * buildClusterContext validates input first, then checks helm and the cluster. Nothing is changed,
  * except that a deploy with --create-namespace (or helm.createNamespace) creates a missing namespace.
  */
-export async function buildClusterContext(flags: ClusterFlags, use: ContextUse, reporter: Reporter): Promise<{ ctx: RunnerContext; dryRun?: DryRun }> {
+export async function buildClusterContext(flags: ClusterFlags, use: ContextUse, reporter: Reporter): Promise<{ ctx: RunnerContext; dryRun?: DryRun; activity: KubeReleaseActivity }> {
   const loaded = loadFor(flags, use);
   const { kubeconfig, kubeContext, namespace, helmBinary: binary } = targetFor(flags, loaded.target);
   const config = { ...loaded, spec: { ...loaded.spec, namespace, helm: { ...loaded.spec.helm, kubeContext } } };
@@ -118,7 +120,7 @@ export async function buildClusterContext(flags: ClusterFlags, use: ContextUse, 
     verifyTimeoutMs: numberFromEnv('HELM_CANARY_VERIFY_TIMEOUT_MS', 20_000),
     objects: releaseObjectsResolver({ namespace, release }, records, helm, discoverReleaseObjects),
   };
-  return { ctx, dryRun };
+  return { ctx, dryRun, activity: new KubeReleaseActivity(kube) };
 }
 
 // A missing namespace would fail later as "NotFoundError: Lease"; create it, or say so plainly.
@@ -137,7 +139,7 @@ async function checkNamespace(kube: KubeConnection, namespace: string, options: 
 }
 
 /** buildReadContext connects to the cluster for namespace-wide reads (status --all): no release config needed. */
-export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string } & ReturnType<typeof clusterAdapters>> {
+export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace: string; allNamespaces: () => ReturnType<typeof namespacesWithRecords> } & ReturnType<typeof clusterAdapters>> {
   let config: ConfigTarget = {};
   // A canary.yaml, when there is one, may name the namespace, kubeconfig and context; without a
   // usable one the flags, helm's plugin environment and the kubeconfig serve.
@@ -148,5 +150,5 @@ export async function buildReadContext(flags: ClusterFlags): Promise<{ namespace
   }
   const { kubeconfig, kubeContext, namespace } = targetFor(flags, config);
   const kube = await connectKube({ kubeconfig, context: kubeContext });
-  return { namespace, ...clusterAdapters(kube) };
+  return { namespace, ...clusterAdapters(kube), allNamespaces: () => namespacesWithRecords(kube) };
 }

@@ -10,6 +10,8 @@ export const EXIT = {
   unreachable: 3,
   blocked: 4,
   rolledBack: 5,
+  /** status --wait-for: the phase was not reached within --timeout. */
+  waitTimedOut: 6,
   internal: 70,
   /** Interrupted by SIGINT (Ctrl-C), at a prompt or during a stage: 128 + 2. */
   interrupted: 130,

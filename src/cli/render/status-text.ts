@@ -26,13 +26,14 @@ export function renderStatusText(s: ReleaseStatus): string {
   return lines.join('\n');
 }
 
-/** renderStatusTable renders many releases, one line each. */
-export function renderStatusTable(statuses: ReleaseStatus[]): string {
-  if (statuses.length === 0) return 'no releases with a rollout record in this namespace';
-  const rows = [['release', 'stage', 'phase', 'stable', 'new', 'production', 'canary', 'weights']];
+/** renderStatusTable renders many releases, one line each; `allNamespaces` adds a namespace column (status -A). */
+export function renderStatusTable(statuses: ReleaseStatus[], allNamespaces = false): string {
+  if (statuses.length === 0) return allNamespaces ? 'no releases with a rollout record in any namespace you can list' : 'no releases with a rollout record in this namespace';
+  const rows = [[...(allNamespaces ? ['namespace'] : []), 'release', 'stage', 'phase', 'stable', 'new', 'production', 'canary', 'weights']];
   for (const s of statuses) {
     const d = (x: DeploymentStatus) => (x.image ? `${x.tag} ${x.ready}/${x.desired}` : 'missing');
     rows.push([
+      ...(allNamespaces ? [s.namespace] : []),
       s.release, s.stage ? `${s.stage.number}/${s.stage.of} ${s.stage.name}` : '-', s.phase, s.stableTag ?? '-', s.newTag ?? '-',
       d(s.production), d(s.canary), `${s.production.weight ?? 0}/${s.canary.weight ?? 0}`,
     ]);

@@ -12,6 +12,7 @@ import { DEFAULT_VALUE_PATHS, type Plan } from '../../../src/engine/index.js';
 import { dryRunAdapters } from '../../../src/dry-run/dry-run-adapters.js';
 import { CollectingReporter } from '../../model/fakes/collecting-reporter.js';
 import { FakeClusterReader } from '../../model/fakes/fake-cluster-reader.js';
+import { FakeReleaseActivity } from '../fakes/fake-release-activity.js';
 import { createWorld, runnerContext, RUNNER_TIMINGS, type CommandFault, type World } from '../../model/fakes/index.js';
 import { repoRoot } from '../../helpers/run-cli.js';
 
@@ -70,11 +71,18 @@ export class CliHarness {
         const real = runnerContext(this.world, { plan: this.plan, holder, dryRun: false, reporter: new CollectingReporter() });
         // A dry run gets the adapters the real wiring picks, over the fakes, reporting as it does.
         const dryRun = flags.dryRun ? dryRunAdapters(real, DEFAULT_VALUE_PATHS, reporter) : undefined;
-        return { ctx: { ...real, ...dryRun?.ports, reporter }, dryRun };
+        return { ctx: { ...real, ...dryRun?.ports, reporter }, dryRun, activity: new FakeReleaseActivity(this.world) };
       },
       connectNamespace: async () => {
         this.world.beginCommand({ name: verb, holder, dryRun: false, readOnly: true });
-        return { namespace: RELEASE.namespace, records: this.world.records, reader: new FakeClusterReader(this.world), lock: this.world.lock };
+        return {
+          namespace: RELEASE.namespace,
+          records: this.world.records,
+          reader: new FakeClusterReader(this.world),
+          lock: this.world.lock,
+          // -A: the release's namespace and one without records.
+          allNamespaces: async () => ({ namespaces: ['empty', RELEASE.namespace], exact: false }),
+        };
       },
       askPerson: options.approver ? async () => options.approver! : undefined,
     };

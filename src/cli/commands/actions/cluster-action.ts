@@ -12,6 +12,7 @@ import { isMachineOutput, renderDocument, type OutputFormat } from '../../render
 import { readStatus } from '../../../rollout/status.js';
 import type { RunnerContext } from '../../../rollout/context.js';
 import type { DryRun } from '../../../dry-run/dry-run-adapters.js';
+import type { ReleaseActivity } from '../../../rollout/release-activity.js';
 
 /** OutputFlags choose text, JSON or YAML on stdout. */
 export interface OutputFlags {
@@ -43,10 +44,10 @@ export function commandReporter(deps: CliDeps, flags: ClusterFlags) {
 }
 
 /** withContext runs `work` with the command's context; errors of the layers below become CLI errors. */
-export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext, dryRun?: DryRun) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
+export async function withContext(deps: CliDeps, flags: ClusterFlags, work: (ctx: RunnerContext, dryRun?: DryRun, activity?: ReleaseActivity) => Promise<void>, use: ContextUse = 'rollout'): Promise<void> {
   try {
-    const { ctx, dryRun } = await deps.connect(flags, use, commandReporter(deps, flags));
-    await work(ctx, dryRun);
+    const { ctx, dryRun, activity } = await deps.connect(flags, use, commandReporter(deps, flags));
+    await work(ctx, dryRun, activity);
   } catch (err) {
     throw toCliError(err);
   }
