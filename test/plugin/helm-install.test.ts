@@ -82,6 +82,8 @@ describe('helm plugin from a git repository (real helm 3 and 4, node without npm
 
       const list = await run('plugin', 'list');
       assert.match(list.stdout, new RegExp(`^canary\\s+${version.replaceAll('.', '\\.')}\\s`, 'm'));
+      // helm 4 loads helm 3's format as a legacy cli/v1 plugin
+      if (major === 4) assert.match(list.stdout, /^canary\s+\S+\s+cli\/v1\s+legacy\b/m);
 
       const plan = await run('canary', 'plan', '--stable-tag', '83', '--new-tag', '84', '--steps', '5,25,50,100', '-o', 'json');
       assert.equal(plan.exitCode, 0, plan.stderr);

@@ -62,7 +62,7 @@ describe('helm plugin manifests', () => {
     }
   });
 
-  it('plugin.yaml holds only keys every helm 3.x reads (3.17 rejects unknown keys, 3.18+ and 4 reject command beside platformCommand)', () => {
+  it('plugin.yaml holds only keys every helm 3.x reads (3.17 rejects unknown keys; 4 rejects command beside platformCommand)', () => {
     assert.deepEqual(Object.keys(legacy).sort(), ['description', 'hooks', 'ignoreFlags', 'name', 'platformCommand', 'usage', 'version']);
     for (const c of legacy.platformCommand as PlatformCommand[]) assert.deepEqual(Object.keys(c).sort(), ['command', 'os']);
   });
