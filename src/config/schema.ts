@@ -31,6 +31,10 @@ const PERCENT_OF_REPLICAS = '^0*(?:100(?:\\.0+)?|[1-9]\\d?(?:\\.\\d+)?|0\\.\\d*[
 // A plan string that is a path (load-plan.ts: a "/" or a .yaml/.yml ending); any other string
 // must name a built-in plan, which json-schema.ts lists from stages/.
 export const PLAN_PATH = '/|\\.ya?ml$';
+// What every string zod's z.url() accepts starts with: a scheme, after any space it trims. Not
+// `format: "uri"`: RFC 3986's grammar refuses URLs the WHATWG parser behind z.url() takes
+// (https://ünicode.example, a space or "{" in the path), and the editor must not flag those.
+const URL_SCHEME = '^[\\s\\u0000-\\u0020]*[A-Za-z][A-Za-z0-9+.-]*:';
 // load-plan.ts's DEFAULT_DRAIN_SECONDS, which this module cannot import (load-plan imports it);
 // test/config/editor-schema.test.ts checks the schema's defaults against what the loader fills in.
 const DRAIN_SECONDS_DEFAULT = 10;
@@ -141,7 +145,7 @@ const deploymentPaths = (role: 'production' | 'canary') =>
 export const chartSource = z.union([
   nonEmpty().check(z.describe('A chart directory or packaged chart (relative to this file; the CLI checks it exists), or an OCI reference oci://registry/path/chart.')),
   z.strictObject({
-    repo: z.url('must be a URL').check(z.describe('URL of the helm chart repository (helm --repo).')),
+    repo: z.url('must be a URL').check(z.meta({ format: undefined, pattern: URL_SCHEME, description: 'URL of the helm chart repository (helm --repo), such as https://charts.example.com.' })),
     name: nonEmpty().check(z.describe('Chart name in that repository.')),
     version: z.optional(z.string().check(z.describe('Chart version or range (helm --version). Default: the latest.'))),
   }).check(z.describe('A chart in a helm repository.')),
