@@ -265,6 +265,16 @@ describe('pipeline flags that do not fit together', () => {
   });
 });
 
+describe('pipeline config outside the repository root', () => {
+  it('exits 2: the jobs start at the root and could not pass the file to helm-canary', async () => {
+    const sub = mkdtempSync(join(repo, 'sub-'));
+    const r = await runCli(['pipeline', 'azure', '-f', '../canary.yaml', ...PINNED], { cwd: sub });
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /canary\.yaml is outside this directory/);
+    assert.equal(r.stdout, '');
+  });
+});
+
 describe('pipeline needs no cluster', () => {
   it('never loads the Kubernetes client, not even when it asks helm for its version', async () => {
     const client = chunksContaining('node_modules/@kubernetes/client-node/');

@@ -99,11 +99,10 @@ async function helmVersionFor(flags: PipelineFlags, config: Config): Promise<str
 
 async function loadInput(flags: PipelineFlags): Promise<PipelineInput> {
   const config = loadPipelineConfig(flags);
-  const input = pipelineInput(config, process.cwd(), { toolVersion: flags.toolVersion ?? packageVersion(), helmVersion: 'unknown' });
-  if (input.configPath.startsWith('../') || input.configPath.startsWith('/')) {
+  if (repoPath(config.source) === undefined) {
     throw new InputError(`the config file ${config.source} is outside this directory`, ['run pipeline from the repository root, the directory the pipeline jobs start in']);
   }
-  return { ...input, helmVersion: await helmVersionFor(flags, config) };
+  return pipelineInput(config, process.cwd(), { toolVersion: flags.toolVersion ?? packageVersion(), helmVersion: await helmVersionFor(flags, config) });
 }
 
 function write(path: string, text: string, out: PipelineOutput): void {
