@@ -74,7 +74,8 @@ describe('helm plugin from a git repository (real helm 3 and 4, node without npm
 
   for (const major of [3, 4] as const) {
     it(`helm ${major}: plugin install ${major === 4 ? '--verify=false ' : ''}at the release tag, then plan, version and completion`, async (t) => {
-      const { run, plugins } = helmAs(major, `helm${major}`);
+      // a home with a space in its path, as on many desktops: every script the plugin runs keeps it whole
+      const { run, plugins } = helmAs(major, `helm ${major} home`);
       const installed = await run('plugin', 'install', url, '--version', 'v0', ...verifyOff(major));
       assert.equal(installed.exitCode, 0, installed.stderr);
       assert.match(installed.stdout, /Installed plugin: canary/);

@@ -54,10 +54,10 @@ describe('helm plugin manifests', () => {
   it('both hook the same check on install and update; v1 gives windows its own', () => {
     for (const event of ['install', 'update']) {
       const hooks = byOs(v1.runtimeConfig.platformHooks[event]);
-      // helm runs a legacy hook string with `sh -c`; v1 runs the script itself
-      assert.equal(legacy.hooks[event], '$HELM_PLUGIN_DIR/scripts/helm-plugin/install-hook.sh');
-      assert.equal(hooks.linux, legacy.hooks[event]);
-      assert.equal(hooks.darwin, legacy.hooks[event]);
+      // helm runs a legacy hook string with `sh -c` (quoted, for a path with spaces); v1 runs the script itself
+      assert.equal(legacy.hooks[event], '"$HELM_PLUGIN_DIR/scripts/helm-plugin/install-hook.sh"');
+      assert.equal(`"${hooks.linux}"`, legacy.hooks[event]);
+      assert.equal(hooks.darwin, hooks.linux);
       assert.equal(hooks.windows, '$HELM_PLUGIN_DIR\\scripts\\helm-plugin\\install-hook.cmd');
     }
   });
