@@ -80,11 +80,12 @@ describe('a closed stdout ends the process quietly (defect 10)', () => {
 });
 
 describe("the README's exit codes (defect 10)", () => {
-  it('lists 70, 130 and 143', () => {
+  it('lists 6 (status --wait-for timed out), 70, 130 and 143', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1));
     const codes = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
-    assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 70, 130, 143]);
+    assert.deepEqual(codes, [0, 1, 2, 3, 4, 5, 6, 70, 130, 143]);
+    assert.match(section, /\| 6 \| `status --wait-for`: the phase was not reached within `--timeout`/);
     assert.match(section, /\| 70 \| internal error/);
     assert.match(section, /\| 130 \| interrupted by SIGINT/);
     assert.match(section, /\| 143 \| terminated by SIGTERM/);

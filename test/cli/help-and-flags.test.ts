@@ -42,7 +42,10 @@ async function optionsOf(command: string): Promise<string[]> {
 describe('each command lists only the options it uses (defect 11)', () => {
   it('status --help lists no option of a rollout or a plan', async () => {
     const options = await optionsOf('status');
-    for (const unused of ['--timeout', '--steps', '--drain-seconds', '--plan', '--replicas', '--repository', '--chart', '--values', '--dry-run', '--yes']) {
+    // status's --timeout is its own (how long --wait-for waits), not helm's
+    const help = (await cli(['status', '--help'])).stdout;
+    assert.match(help, /--timeout <duration>\s+with --wait-for: how long to wait/);
+    for (const unused of ['--steps', '--drain-seconds', '--plan', '--replicas', '--repository', '--chart', '--values', '--dry-run', '--yes']) {
       assert.ok(!options.includes(unused), `status --help lists ${unused}: ${options.join(' ')}`);
     }
     for (const used of ['--file', '--release', '--namespace', '--kubeconfig', '--context', '--kube-context', '--helm', '--output', '--all']) {
