@@ -101,6 +101,27 @@ describe('helm-canary completion', () => {
     assert.deepEqual(r.stdout.split('\n'), ['registered: _helm_canary', 'compadd -Q -- promote', 'compadd -Q -- text json yaml', 'files']);
   });
 
+  it('zsh, interactive: typing `helm-canary pro` and TAB in a zsh on a pseudo-terminal (zpty) completes the line to promote', async (t) => {
+    if (!(await installed('zsh'))) return t.skip('zsh is not installed');
+    // After the TAB, Ctrl-A and `echo COMPLETED: ` print the completed line instead of running it.
+    const script = [
+      'zmodload zsh/zpty',
+      "zpty -b z 'zsh -f -i'",
+      `zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -D; source <(helm-canary completion zsh)'`,
+      'sleep 1',
+      `zpty -n -w z "helm-canary $1"$'\t'`,
+      'sleep 4',
+      `zpty -n -w z $'\x01echo COMPLETED: \n'`,
+      'sleep 1',
+      'out=""',
+      'while zpty -r -t z line; do out+=$line; done',
+      `print -r -- "$out" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | grep -a '^COMPLETED:'`,
+      'zpty -d z',
+    ].join('\n');
+    const r = await execa('zsh', ['-f', '-c', script, 'zsh', 'pro'], { env, cwd: dir, reject: false });
+    assert.equal(r.stdout.trim(), 'COMPLETED: helm-canary promote', r.stderr);
+  });
+
   it("fish: fish's own completer (complete -C) completes commands, --output values and file names", async (t) => {
     if (!(await installed('fish'))) return t.skip('fish is not installed');
     writeFileSync(join(dir, 'canary.yaml'), 'release: web\n');
