@@ -11,7 +11,8 @@ import type { Writer } from './cli-deps.js';
  * it: only the command that was run has its options parsed, so no other one can hold "json" here.
  */
 export function jsonOutputRequested(cmd: Command): boolean {
-  if (cmd.opts().output === 'json' && cmd.getOptionValueSource('output') !== 'default') return true;
+  // -o yaml gets the same error document: a JSON line is a YAML document too.
+  if ((cmd.opts().output === 'json' || cmd.opts().output === 'yaml') && cmd.getOptionValueSource('output') !== 'default') return true;
   return cmd.commands.some(jsonOutputRequested);
 }
 

@@ -60,5 +60,9 @@ describe('helm-canary history', () => {
     const json = await h.run(['history', '-o', 'json']);
     assert.equal(json.exitCode, 2);
     assert.equal(JSON.parse(json.stdout).error.message, 'no rollout record for release web in namespace shop');
+    // -o yaml: the same error document, which a YAML parser reads
+    const yaml = await h.run(['history', '-o', 'yaml']);
+    assert.equal(yaml.exitCode, 2);
+    assert.deepEqual(parse(yaml.stdout), JSON.parse(json.stdout));
   });
 });
