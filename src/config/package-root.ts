@@ -31,3 +31,18 @@ export function packageManifest(): PackageManifest {
 export function packageVersion(): string {
   return packageManifest().version;
 }
+
+/**
+ * nodeMeetsEngines says whether a Node version (process.version) is within package.json's
+ * `engines.node`, which holds one floor (">=22.19"). A range of any other shape counts as not
+ * met rather than being guessed at.
+ */
+export function nodeMeetsEngines(nodeVersion: string, range: string | undefined): boolean {
+  const floor = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec((range ?? '').trim());
+  const running = /^v?(\d+)\.(\d+)\.(\d+)/.exec(nodeVersion);
+  if (!floor || !running) return false;
+  const want = [floor[1], floor[2], floor[3]].map((n) => Number(n ?? 0));
+  const have = [running[1], running[2], running[3]].map(Number);
+  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i]! > want[i]!;
+  return true;
+}

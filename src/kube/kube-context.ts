@@ -156,7 +156,7 @@ export async function createNamespace(kube: KubeConnection, name: string): Promi
 }
 
 // allowPlainHttp lets a plain `http://` server be used as kubectl and helm use it.
-// client-node 1.4 refuses http unless the cluster sets insecure-skip-tls-verify; with no TLS
+// client-node (1.4 and 2.0) refuses http unless the cluster sets insecure-skip-tls-verify; with no TLS
 // there is nothing to verify, so setting the flag for such a cluster changes nothing else.
 function allowPlainHttp(kc: KubeConfig, clusterName: string): void {
   kc.clusters = kc.clusters.map((c) => (c.name === clusterName && c.server.startsWith('http:') && !c.skipTLSVerify ? { ...c, skipTLSVerify: true } : c));
@@ -175,7 +175,7 @@ function timeoutMiddleware(ms: number): Middleware {
 }
 
 // configuration builds what makeApiClient builds, plus the timeout middleware. Exactly one
-// middleware: client-node 1.4 reverses the configured middleware array in place on every call.
+// middleware: client-node (1.4 and 2.0) reverses the configured middleware array in place on every call.
 function configuration(kc: KubeConfig, server: string, timeoutMs: number): Configuration {
   return createConfiguration({
     baseServer: new ServerConfiguration(server, {}),

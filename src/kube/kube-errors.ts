@@ -1,8 +1,9 @@
 // Typed errors of the kube adapter, and the mapping from what @kubernetes/client-node throws to
 // them. This module deliberately does not import the client: the CLI's error reporter can test
 // `instanceof` without loading it, and the client's errors are recognised by shape (an
-// ApiException has a numeric `code` and a `body`; network failures are node-fetch FetchErrors
-// with a system `code`, or an AbortError when our request timeout fired).
+// ApiException has a numeric `code` and a `body`; network failures are fetch errors whose cause
+// chain holds a system `code` (undici's `fetch failed` in client-node 2, node-fetch's FetchError
+// in 1.x), or an AbortError or TimeoutError when our request timeout fired).
 
 /** KubeError is the base of every error the kube adapter throws on purpose. */
 export class KubeError extends Error {
@@ -123,7 +124,7 @@ export function apiStatusOf(err: unknown): ApiStatus | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as { code?: unknown; body?: unknown };
   if (typeof e.code !== 'number' || !('body' in e)) return undefined;
-  // client-node 1.x leaves an error body as the raw response text; parse it when it is JSON.
+  // client-node (1.x and 2.0) leaves an error body as the raw response text; parse it when it is JSON.
   let body: unknown = e.body;
   if (typeof e.body === 'string') {
     try {

@@ -36,7 +36,7 @@ function microTime(date: Date): V1MicroTime {
   return new V1MicroTime(date.getTime());
 }
 
-// timeOf reads a MicroTime field. client-node 1.4 types it as a Date but, having no
+// timeOf reads a MicroTime field. client-node (1.4 and 2.0) types it as a Date but, having no
 // deserialiser for V1MicroTime, hands back the JSON string; accept both.
 function timeOf(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;

@@ -3,15 +3,15 @@
 // (commander's) stays for people used to it and prints the version alone.
 import { Option, type Command } from 'commander';
 import type { CliDeps } from '../cli-deps.js';
-import { packageManifest } from '../../config/package-root.js';
+import { nodeMeetsEngines, packageManifest } from '../../config/package-root.js';
 
 /** VersionInfo is what `version -o json` prints. */
 export interface VersionInfo {
   version: string;
   node: string;
-  /** The Node lines package.json's `engines` supports, e.g. ">=22". */
+  /** The Node lines package.json's `engines` supports, e.g. ">=22.19". */
   nodeSupported: string;
-  /** Whether the running Node is one of them: an older Node may run, but is not tested. */
+  /** Whether the running Node is one of them: an older one runs the commands that need no cluster, untested, and refuses the rest. */
   nodeInSupportedRange: boolean;
   platform: string;
   arch: string;
@@ -21,18 +21,7 @@ export interface VersionInfo {
 export function versionInfo(nodeVersion = process.version): VersionInfo {
   const manifest = packageManifest();
   const range = manifest.engines?.node ?? '';
-  return { version: manifest.version, node: nodeVersion, nodeSupported: range, nodeInSupportedRange: meetsFloor(nodeVersion, range), platform: process.platform, arch: process.arch };
-}
-
-// engines holds one floor (">=22"); a range of any other shape is reported as not met rather than guessed at.
-function meetsFloor(nodeVersion: string, range: string): boolean {
-  const floor = /^>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(range.trim());
-  const running = /^v?(\d+)\.(\d+)\.(\d+)/.exec(nodeVersion);
-  if (!floor || !running) return false;
-  const want = [floor[1], floor[2], floor[3]].map((n) => Number(n ?? 0));
-  const have = [running[1], running[2], running[3]].map(Number);
-  for (let i = 0; i < 3; i++) if (have[i] !== want[i]) return have[i]! > want[i]!;
-  return true;
+  return { version: manifest.version, node: nodeVersion, nodeSupported: range, nodeInSupportedRange: nodeMeetsEngines(nodeVersion, range), platform: process.platform, arch: process.arch };
 }
 
 /** versionAction prints the version as text or JSON. */
