@@ -15,7 +15,8 @@ import { repoRoot } from '../helpers/run-cli.js';
 import { givenCluster } from '../helpers/e2e.js';
 import { installGlobal, pack, type Installed, type Packed } from './installed-package.js';
 
-const FIVE_MB = 5 * 1024 * 1024;
+// 5 MB as npm counts it (10^6 bytes): the figure npm pack and the issue give.
+const FIVE_MB = 5_000_000;
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string>; engines: { node: string } };
 
 let work: string;
