@@ -61,6 +61,12 @@ describe('helm-canary __complete', () => {
     assert.deepEqual(await candidates('help', 'ro'), ['rollback']);
   });
 
+  it('takes the words after a `--` too (what the scripts send), so -V or --version among them is a word, not the flag', async () => {
+    assert.deepEqual(await candidates('--', 'pro'), ['promote']);
+    assert.deepEqual(await candidates('--', '--vers'), ['--version']);
+    assert.deepEqual(await candidates('--', 'status', '-V'), []);
+  });
+
   it("prints nothing for a file argument, so the shell completes file names", async () => {
     assert.deepEqual(await candidates('status', '--file', ''), []);
   });

@@ -20,7 +20,8 @@ export function registerCompletion(program: Command, deps: CliDeps): void {
     .action(async (shell: Shell) => (await import('./actions/completion.js')).printCompletionScript(shell, deps));
   program
     // The contract the scripts and the helm plugin call: the arguments after the program name, the
-    // last being the word to complete (possibly empty); prints one candidate per line.
+    // last being the word to complete (possibly empty), optionally after a `--` (commander drops it;
+    // without it a word such as -V would print the version); prints one candidate per line.
     .command('__complete', { hidden: true })
     .argument('[words...]')
     .helpOption(false)

@@ -1,6 +1,7 @@
 // The completion scripts `helm-canary completion bash|zsh|fish` prints. Each asks the CLI itself
-// (`helm-canary __complete <words...>`, complete-words.ts) for the candidates, so the scripts never
-// go stale as commands and flags change; when it has none, the shell completes file names.
+// (`helm-canary __complete -- <words...>`, complete-words.ts) for the candidates, so the scripts
+// never go stale as commands and flags change; when it has none, the shell completes file names.
+// The `--` keeps the program's own options (-V, --version) in the words from being acted on.
 
 /** SHELLS are the shells `completion` writes a script for. */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -14,7 +15,7 @@ _helm_canary() {
   local IFS=$'\\n'
   local candidates
   # The words after the program name up to the cursor; the last is the one being completed.
-  candidates=($(helm-canary __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+  candidates=($(helm-canary __complete -- "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
   COMPREPLY=("\${candidates[@]}")
 }
 complete -o default -o nosort -F _helm_canary helm-canary 2>/dev/null || complete -o default -F _helm_canary helm-canary
@@ -27,7 +28,7 @@ const zsh = `#compdef helm-canary
 _helm_canary() {
   local -a candidates
   # The words after the program name up to the cursor; the last is the one being completed.
-  candidates=("\${(@f)$(helm-canary __complete "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  candidates=("\${(@f)$(helm-canary __complete -- "\${(@)words[2,CURRENT]}" 2>/dev/null)}")
   candidates=("\${(@)candidates:#}")
   if (( \${#candidates} )); then
     compadd -Q -- "\${candidates[@]}"
@@ -48,7 +49,7 @@ const fish = `# fish completion for helm-canary.
 function __helm_canary_complete
     # The words after the program name, then the one being completed (possibly empty).
     set -l words (commandline -opc)[2..-1] (commandline -ct)
-    set -l candidates (helm-canary __complete $words 2>/dev/null)
+    set -l candidates (helm-canary __complete -- $words 2>/dev/null)
     if test (count $candidates) -gt 0
         printf '%s\\n' $candidates
     else
