@@ -84,6 +84,16 @@ describe('helm output in CI log groups', () => {
     );
   });
 
+  it("Azure: the rollback's output inside ##[group]", () => {
+    const out = stream(false);
+    const reporter = createReporter(out, { TF_BUILD: 'True' }, { now: () => 0 });
+    const task = reporter.task('recovering');
+    reporter.helmCommand!('helm', ['rollback', 'web', '3']);
+    reporter.helmOutput!('Rollback was a success! Happy Helming!', 'stdout');
+    task.done();
+    assert.equal(out.text, '##[group]recovering\n  $ helm rollback web 3\n  helm: Rollback was a success! Happy Helming!\n##[endgroup]\ndone recovering (0.0s)\n');
+  });
+
   it('--debug: every helm call and its output, inside a step or not', () => {
     const out = stream(false);
     const reporter = createReporter(out, {}, { now: () => 0, debug: true });
