@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Bundles the CLI into dist/bin/ with esbuild: Node loads a few bundled chunks far faster than the
 // ~1,000 ESM files of @kubernetes/client-node and the rest. Code splitting keeps the lazy imports
-// lazy: `plan` and `--help` never load the chunk holding the Kubernetes client.
+// lazy: `plan` and `--help` never load the chunk holding the Kubernetes client. The bundle carries
+// every library it uses, so package.json lists them as devDependencies and the published package
+// has no dependencies at all: a global install is this bundle and nothing else (test/package).
 import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
