@@ -18,7 +18,8 @@ such as main do not, and the plugin does not build or download anything. Either
 MSG
 }
 
-# hc_node_problem prints what is wrong with the node on PATH (nothing when it is 22 or newer).
+# hc_node_problem prints what is wrong with the node on PATH (nothing when it is 22.19 or newer:
+# package.json's engines floor, set by the Kubernetes client's HTTP library).
 hc_node_problem() {
   if ! command -v node >/dev/null 2>&1; then
     echo "node is not on PATH"
@@ -27,8 +28,12 @@ hc_node_problem() {
   hc_node_version=$(node --version 2>/dev/null || echo unknown)
   hc_node_major=${hc_node_version#v}
   hc_node_major=${hc_node_major%%.*}
-  case "$hc_node_major" in
-    '' | *[!0-9]*) echo "node --version answered \"$hc_node_version\"" ;;
-    *) if [ "$hc_node_major" -lt 22 ]; then echo "node on PATH is $hc_node_version"; fi ;;
+  hc_node_minor=${hc_node_version#v*.}
+  hc_node_minor=${hc_node_minor%%.*}
+  case "$hc_node_major.$hc_node_minor" in
+    .* | *. | *[!0-9.]*) echo "node --version answered \"$hc_node_version\"" ;;
+    *) if [ "$hc_node_major" -lt 22 ] || { [ "$hc_node_major" -eq 22 ] && [ "$hc_node_minor" -lt 19 ]; }; then
+         echo "node on PATH is $hc_node_version"
+       fi ;;
   esac
 }

@@ -19,5 +19,5 @@ exit /b %ERRORLEVEL%
 exit /b 3
 
 :no_node
->&2 echo helm canary: node is not on PATH; the plugin runs on Node.js 22 or newer, https://nodejs.org
+>&2 echo helm canary: node is not on PATH; the plugin runs on Node.js 22.19 or newer, https://nodejs.org
 exit /b 3

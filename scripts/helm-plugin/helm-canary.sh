@@ -10,7 +10,7 @@ if [ ! -f "$hc_cli" ]; then
   exit 3
 fi
 if ! command -v node >/dev/null 2>&1; then
-  echo "helm canary: node is not on PATH; the plugin runs on Node.js 22 or newer (https://nodejs.org)" >&2
+  echo "helm canary: node is not on PATH; the plugin runs on Node.js 22.19 or newer (https://nodejs.org)" >&2
   exit 3
 fi
 exec node "$hc_cli" "$@"

@@ -6,7 +6,7 @@ setlocal
 if defined HELM_PLUGIN_DIR (set "hc_dir=%HELM_PLUGIN_DIR%") else (set "hc_dir=%~dp0..\..")
 set "hc_cli=%hc_dir%\dist\bin\helm-canary.mjs"
 if not exist "%hc_cli%" goto no_dist
-where node >nul 2>nul || >&2 echo helm canary: warning: node is not on PATH; `helm canary` needs Node.js 22 or newer
+where node >nul 2>nul || >&2 echo helm canary: warning: node is not on PATH; `helm canary` needs Node.js 22.19 or newer
 exit /b 0
 
 :no_dist

@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { givenCluster, type Env } from '../helpers/e2e.js';
 import { repoRoot } from '../helpers/run-cli.js';
 import { STEP_OUTPUT_NAMES } from '../../src/ci/index.js';
@@ -115,6 +115,21 @@ describe('GitHub Action (action.yml)', () => {
     assert.match(first!.log, /npm ci && npm run build\) and use it by path/);
     assert.deepEqual(rest.map((s) => s.result), ['skipped', 'skipped']);
     assert.deepEqual(run.used, []);
+  });
+
+  it('a node below the engines floor (22.18) stops the set-up step with the version it needs; nothing runs', async () => {
+    // a stand-in node that only answers --version, first on PATH
+    const oldNode = join(work, 'node-22.18');
+    mkdirSync(oldNode, { recursive: true });
+    writeFileSync(join(oldNode, 'node'), '#!/bin/sh\necho v22.18.0\n', { mode: 0o755 });
+    const old = runner(released, { command: 'plan', 'new-tag': '84', args: '--stable-tag 83' });
+    old.env = { ...old.env, PATH: [oldNode, PATH].join(delimiter) };
+    const refused = await runAction(old);
+    assert.equal(refused.result, 'failure');
+    const failed = refused.steps.find((s) => s.result === 'failure')!;
+    assert.equal(failed.exitCode, 3);
+    assert.match(failed.log, /::error title=helm-canary::node v22\.18\.0 is too old: helm-canary runs on Node\.js 22\.19 or newer/);
+    assert.doesNotMatch(failed.log, /canary 10 %/, 'no plan was printed');
   });
 
   describe('status against the simulated cluster (helm 4)', () => {

@@ -138,24 +138,24 @@ describe('helm plugin from a git repository (real helm 3 and 4, node without npm
     });
   }
 
-  it('helm 3: without node, or with a node older than 22, the install succeeds with a warning; the command names node', async () => {
+  it('helm 3: without node, or with a node older than 22.19, the install succeeds with a warning; the command names node', async () => {
     const withoutNode = PATH.split(delimiter).slice(1).join(delimiter);
     const bare = helmAs(3, 'helm3-no-node', withoutNode);
     const installed = await bare.run('plugin', 'install', url, '--version', 'v0');
     assert.equal(installed.exitCode, 0, installed.stderr);
-    assert.match(installed.stderr, /^helm canary: warning: node is not on PATH; `helm canary` needs Node\.js 22 or newer on PATH/);
+    assert.match(installed.stderr, /^helm canary: warning: node is not on PATH; `helm canary` needs Node\.js 22\.19 or newer on PATH/);
     const ran = await bare.run('canary', 'version');
     assert.equal(ran.exitCode, 3);
-    assert.match(ran.stderr, /helm canary: node is not on PATH; the plugin runs on Node\.js 22 or newer/);
+    assert.match(ran.stderr, /helm canary: node is not on PATH; the plugin runs on Node\.js 22\.19 or newer/);
 
     // a tiny stand-in for an old node: the hook only asks it for its version
     const oldNodeDir = join(work, 'old-node');
     mkdirSync(oldNodeDir);
-    writeFileSync(join(oldNodeDir, 'node'), '#!/bin/sh\necho v20.11.1\n', { mode: 0o755 });
+    writeFileSync(join(oldNodeDir, 'node'), '#!/bin/sh\necho v22.18.0\n', { mode: 0o755 });
     const old = helmAs(3, 'helm3-old-node', [oldNodeDir, withoutNode].join(delimiter));
     const installedOld = await old.run('plugin', 'install', url, '--version', 'v0');
     assert.equal(installedOld.exitCode, 0, installedOld.stderr);
-    assert.match(installedOld.stderr, /^helm canary: warning: node on PATH is v20\.11\.1; `helm canary` needs Node\.js 22 or newer/);
+    assert.match(installedOld.stderr, /^helm canary: warning: node on PATH is v22\.18\.0; `helm canary` needs Node\.js 22\.19 or newer/);
   });
 
   it('helm 4: a git source without --verify=false is refused (it has no signature to verify)', async () => {
