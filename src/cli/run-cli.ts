@@ -39,6 +39,7 @@ function createProgram(deps: CliDeps): Command {
         'after',
         '\nExit codes: 0 done, 1 stage failed, 2 bad input, 3 cluster or helm unreachable,\n' +
           '            4 blocked (lock held, drift, wrong stage), 5 rolled back,\n' +
+          '            6 timed out waiting (status --wait-for),\n' +
           '            70 internal error (a bug), 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n',
       )
       .exitOverride()

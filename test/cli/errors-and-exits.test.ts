@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { cliPath, repoRoot, runCli } from '../helpers/run-cli.js';
 import { givenCluster, stageShape, type Env } from '../helpers/e2e.js';
 import { reportError } from '../../src/cli/report-error.js';
+import { EXIT } from '../../src/cli/errors.js';
 import { BlockedError, StageFailedError } from '../../src/rollout/rollout-errors.js';
 
 let empty: string;
@@ -89,6 +90,16 @@ describe("the README's exit codes (defect 10)", () => {
     assert.match(section, /\| 70 \| internal error/);
     assert.match(section, /\| 130 \| interrupted by SIGINT/);
     assert.match(section, /\| 143 \| terminated by SIGTERM/);
+  });
+});
+
+describe("--help's exit codes", () => {
+  it('names every code the CLI can exit with', async () => {
+    const r = await cli(['--help']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const section = r.stdout.slice(r.stdout.indexOf('Exit codes:'));
+    const listed = [...section.matchAll(/(?:^|[:,]) *(\d+) [a-z]/gm)].map((m) => Number(m[1]));
+    assert.deepEqual(listed, Object.values(EXIT), section);
   });
 });
 
