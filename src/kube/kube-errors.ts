@@ -165,8 +165,13 @@ export function isConflict(err: unknown): boolean {
 
 // networkReason finds the system error code in an error or its cause chain and says what it means.
 function networkReason(err: unknown, timeoutMs?: number): string | undefined {
+  // undici's fetch throws TypeError('fetch failed') for every failure below HTTP; its cause says
+  // which, with a system code (ECONNREFUSED...) or without one: fetch's own refusals, such as a
+  // port on the fetch standard's list of bad ports, carry only a message.
+  let fetchFailed = false;
+  let innermost: string | undefined;
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const x = e as { name?: unknown; code?: unknown; errno?: unknown; type?: unknown; cause?: unknown };
+    const x = e as { name?: unknown; message?: unknown; code?: unknown; errno?: unknown; type?: unknown; cause?: unknown };
     if (x.name === 'AbortError' || x.name === 'TimeoutError' || x.type === 'aborted') {
       return timeoutMs ? `no answer within ${timeoutMs} ms` : 'request timed out';
     }
@@ -174,8 +179,11 @@ function networkReason(err: unknown, timeoutMs?: number): string | undefined {
     if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
     if (code && TLS_CODES.test(code)) return `TLS error (${code})`;
     if (x.name === 'FetchError' && x.type === 'system') return code ? `network error (${code})` : 'network error';
+    if (x.name === 'TypeError' && x.message === 'fetch failed') fetchFailed = true;
+    else if (fetchFailed && typeof x.message === 'string' && x.message) innermost = x.message;
     e = x.cause;
   }
+  if (fetchFailed) return innermost ? `network error (${innermost})` : 'network error';
   return undefined;
 }
 

@@ -2,6 +2,8 @@
 // classification. No cluster.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { decodeHelmRelease } from '../../src/kube/helm-release-codec.js';
@@ -220,6 +222,29 @@ describe('classifyKubeError', () => {
     assert.ok(classifyKubeError(wrapped, { server }) instanceof ClusterUnreachableError);
     const other = new TypeError('bug');
     assert.equal(classifyKubeError(other), other);
+  });
+
+  it("maps undici's real fetch failures (client-node 2): a refused connection and a port fetch refuses", async () => {
+    const failure = async (url: string) => {
+      try {
+        await fetch(url);
+      } catch (err) {
+        return err;
+      }
+      throw new Error(`${url} answered`);
+    };
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const refused = classifyKubeError(await failure(`http://127.0.0.1:${closedPort}/`), { server: `http://127.0.0.1:${closedPort}` });
+    assert.ok(refused instanceof ClusterUnreachableError, String(refused));
+    assert.match(refused.message, /connection refused/);
+    const badPort = classifyKubeError(await failure('http://127.0.0.1:1/'), { server: 'http://127.0.0.1:1' });
+    assert.ok(badPort instanceof ClusterUnreachableError, String(badPort));
+    assert.match(badPort.message, /127\.0\.0\.1:1: network error \(bad port\)/);
   });
 
   it('redacts user info from server URLs', () => {
