@@ -110,21 +110,19 @@ describe('helm-canary completion', () => {
   it('zsh, interactive: typing `helm-canary pro` and TAB in a zsh on a pseudo-terminal (zpty) completes the line to promote', async (t) => {
     if (!(await installed('zsh'))) return t.skip('zsh is not installed');
     // After the TAB, Ctrl-A and `echo COMPLETED: ` print the completed line instead of running it.
+    // No sleeps: each `zpty -r` blocks until its pattern shows (the prompt, then the echoed line),
+    // and zle reads the keys after TAB only once the completion widget has finished.
     const script = [
       'zmodload zsh/zpty',
       "zpty -b z 'zsh -f -i'",
-      `zpty -w z 'PS1="%% "; autoload -U compinit; compinit -u -D; source <(helm-canary completion zsh)'`,
-      'sleep 1',
-      `zpty -n -w z "helm-canary $1"$'\t'`,
-      'sleep 4',
-      `zpty -n -w z $'\x01echo COMPLETED: \n'`,
-      'sleep 1',
-      'out=""',
-      'while zpty -r -t z line; do out+=$line; done',
+      `zpty -w z 'PS1="READY%% "; autoload -U compinit; compinit -u -D; source <(helm-canary completion zsh)'`,
+      `zpty -r z out '*READY% *' || exit 11`,
+      `zpty -n -w z "helm-canary $1"$'\t'$'\x01echo COMPLETED: \n'`,
+      `zpty -r z out $'*\nCOMPLETED: *\n*' || exit 12`,
       `print -r -- "$out" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | grep -a '^COMPLETED:'`,
       'zpty -d z',
     ].join('\n');
-    const r = await execa('zsh', ['-f', '-c', script, 'zsh', 'pro'], { env, cwd: dir, reject: false });
+    const r = await execa('zsh', ['-f', '-c', script, 'zsh', 'pro'], { env, cwd: dir, reject: false, timeout: 120_000 });
     assert.equal(r.stdout.trim(), 'COMPLETED: helm-canary promote', r.stderr);
   });
 
