@@ -1,6 +1,9 @@
 // A person at a terminal answers the gate with inquirer's prompts. Ctrl-C at a prompt leaves the
 // rollout where it is and exits 130, as Ctrl-C during a stage does.
-import { confirm, select } from '@inquirer/prompts';
+// The two prompts alone: the @inquirer/prompts index brings every prompt, the editor prompt's
+// iconv-lite (~0.5 MB of the bundle) with them.
+import confirm from '@inquirer/confirm';
+import select from '@inquirer/select';
 import { InterruptedError } from '../../errors.js';
 import type { Approver, GateMove, GateOption, GateState } from './approver.js';
 
