@@ -115,7 +115,9 @@ describe('helm-canary completion', () => {
     const script = [
       'zmodload zsh/zpty',
       "zpty -b z 'zsh -f -i'",
-      `zpty -w z 'PS1="READY%% "; autoload -U compinit; compinit -u -D; source <(helm-canary completion zsh)'`,
+      // bindkey -e: zsh picks the vi keymap when EDITOR or VISUAL says vi (npm sets EDITOR=vi),
+      // and Ctrl-A is beginning-of-line only in emacs's.
+      `zpty -w z 'PS1="READY%% "; bindkey -e; autoload -U compinit; compinit -u -D; source <(helm-canary completion zsh)'`,
       `zpty -r z out '*READY% *' || exit 11`,
       `zpty -n -w z "helm-canary $1"$'\t'$'\x01echo COMPLETED: \n'`,
       `zpty -r z out $'*\nCOMPLETED: *\n*' || exit 12`,
