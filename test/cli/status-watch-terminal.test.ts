@@ -4,6 +4,8 @@
 // real Kubernetes client. Built CLI, helm 4.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { cliPath } from '../helpers/run-cli.js';
 import { shellQuote } from '../../src/text/shell-quote.js';
@@ -22,7 +24,17 @@ describe('status --watch on a pseudo-terminal', () => {
 
   it('redraws as a promote moves the rollout, shows the pods, and ends when the rollout completes', async () => {
     const command = [process.execPath, cliPath, 'status', '-w', '--interval', '300ms'].map(shellQuote).join(' ');
-    const watch = execa('script', ['-qec', command, '/dev/null'], { cwd: env.dir, env: { ...env.env, ...NO_CI }, reject: false, stdin: 'ignore', timeout: 120_000 });
+    // script -f writes the session to a file as it happens: the promote starts once the watch has
+    // drawn stage 2 there, since a watch slow to start (a loaded machine) would first see a later stage.
+    const session = join(env.dir, 'watch.session');
+    const watch = execa('script', ['-qfec', command, session], { cwd: env.dir, env: { ...env.env, ...NO_CI }, reject: false, stdin: 'ignore', timeout: 120_000 });
+    let ended = false;
+    void watch.finally(() => (ended = true));
+    const drawn = () => (existsSync(session) ? readFileSync(session, 'utf8') : '');
+    while (!/stage {4}2 of 7/.test(drawn())) {
+      assert.equal(ended, false, `the watch ended before drawing stage 2:\n${drawn()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const promote = await env.cli(['promote', '--to', '7']);
     assert.equal(promote.exitCode, 0, promote.stderr);
     const r = await watch;
