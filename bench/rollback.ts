@@ -14,7 +14,7 @@ import { summarize, type Pair } from './stats.js';
 /** vsAtStable resolves with the time the release's VirtualService first shows production 100 / canary 0. */
 function vsAtStable(env: Env, release: string): Promise<number> {
   return new Promise((resolve) => {
-    const off = env.cluster.store.subscribe((e) => {
+    const off = env.sim!.store.subscribe((e) => {
       if (e.resource.kind !== 'VirtualService' || e.object.metadata.name !== release || e.object.metadata.namespace !== env.namespace) return;
       const weights: Record<string, number> = {};
       for (const r of (e.object as any).spec?.http?.[0]?.route ?? []) weights[r.destination.subset] = r.weight ?? 0;

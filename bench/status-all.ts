@@ -28,15 +28,15 @@ function copyAs(obj: KubeObject, release: string): KubeObject {
 }
 
 async function seedFleet(env: Env, releases: number): Promise<void> {
-  env.cluster.createNamespace(NAMESPACE);
+  env.sim!.createNamespace(NAMESPACE);
   for (const argv of [['deploy', '--tag', '1.0'], ['start', '--new-tag', '2.0']]) {
     const r = await env.cli([...argv, '--release', BASE, '--namespace', NAMESPACE]);
     if (r.exitCode !== 0) throw new Error(`helm-canary ${argv.join(' ')}: ${r.stderr}`);
   }
-  const originals = COPIED.flatMap((kind) => env.cluster.store.list(kind, NAMESPACE).filter((o) => o.metadata.name.includes(BASE)).map((o) => ({ kind, o })));
+  const originals = COPIED.flatMap((kind) => env.sim!.store.list(kind, NAMESPACE).filter((o) => o.metadata.name.includes(BASE)).map((o) => ({ kind, o })));
   for (let i = 1; i < releases; i++) {
     const release = `svc${String(i).padStart(2, '0')}`;
-    for (const { kind, o } of originals) env.cluster.store.create(kind, copyAs(o, release));
+    for (const { kind, o } of originals) env.sim!.store.create(kind, copyAs(o, release));
   }
 }
 
