@@ -22,9 +22,12 @@ export interface PackageManifest {
   engines?: { node?: string };
 }
 
-/** packageManifest reads helm-canary's package.json. */
+let manifest: PackageManifest | undefined;
+
+/** packageManifest is helm-canary's package.json, read once (--version and the engines check both ask). */
 export function packageManifest(): PackageManifest {
-  return JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageManifest;
+  manifest ??= JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageManifest;
+  return manifest;
 }
 
 /** packageVersion is the version in package.json. */

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { givenCluster, type Env } from '../helpers/e2e.js';
 import { repoRoot } from '../helpers/run-cli.js';
 import { STEP_OUTPUT_NAMES } from '../../src/ci/index.js';
-import { makeSourceRepo, pathWithNodeOnly, runRelease, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
+import { releasedRepo, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
 import { readAction, runAction, readStepOutputs, type RunnerOptions } from './composite-runner.js';
 
 // The majors of actions/setup-node whose action.yml says `using: node24` (v4 is node20, end of
@@ -33,13 +33,7 @@ function exportRef(ref: string, dir: string): string {
 }
 
 before(() => {
-  repo = makeSourceRepo();
-  const run = runRelease(repo);
-  assert.equal(run.exitCode, 0, run.stderr);
-  version = JSON.parse(repo.git('show', 'HEAD:package.json')).version;
-  work = join(repo.dir, '..', 'work');
-  mkdirSync(work);
-  PATH = pathWithNodeOnly(join(work, 'path'));
+  ({ repo, version, work, PATH } = releasedRepo());
   released = exportRef('v0', join(work, 'action-at-v0'));
   unreleased = exportRef('main', join(work, 'action-at-main'));
   const project = join(work, 'project');

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { helmBinaries } from '../helm/helm-env.js';
 import { repoRoot } from '../helpers/run-cli.js';
-import { makeSourceRepo, pathWithNodeOnly, runRelease, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
+import { releasedRepo, watchedNodeEnv, type SourceRepo } from '../release/source-repo.js';
 
 let repo: SourceRepo;
 let helm: Record<3 | 4, string>;
@@ -23,13 +23,7 @@ let url: string;
 
 before(async () => {
   helm = await helmBinaries();
-  repo = makeSourceRepo();
-  const released = runRelease(repo);
-  assert.equal(released.exitCode, 0, released.stderr);
-  version = JSON.parse(repo.git('show', 'HEAD:package.json')).version;
-  work = join(repo.dir, '..', 'work');
-  mkdirSync(work);
-  PATH = pathWithNodeOnly(join(work, 'path'));
+  ({ repo, version, work, PATH } = releasedRepo());
   url = `file://${repo.dir}`;
   writeFileSync(
     join(work, 'canary.yaml'),

@@ -100,3 +100,25 @@ export function watchedNodeEnv(): Record<string, string> {
   const names = ['NODE_OPTIONS', 'HELM_CANARY_TEST_WARNINGS_LOG'];
   return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
 }
+
+/** Released is a source repository with a release made by the release script, and a scratch directory beside it. */
+export interface Released {
+  repo: SourceRepo;
+  /** The version in the repository's package.json (the release tag is v<version>). */
+  version: string;
+  /** work is an empty directory beside the repository, for the test's own files. */
+  work: string;
+  /** PATH holds a supported node and no npm (pathWithNodeOnly). */
+  PATH: string;
+}
+
+/** releasedRepo makes a source repository, runs the release script in it (throwing when it fails) and prepares `work` and PATH. */
+export function releasedRepo(): Released {
+  const repo = makeSourceRepo();
+  const run = runRelease(repo);
+  if (run.exitCode !== 0) throw new Error(`release script exited ${run.exitCode}: ${run.stderr}`);
+  const version = (JSON.parse(repo.git('show', 'HEAD:package.json')) as { version: string }).version;
+  const work = join(repo.dir, '..', 'work');
+  mkdirSync(work);
+  return { repo, version, work, PATH: pathWithNodeOnly(join(work, 'path')) };
+}
