@@ -20,6 +20,7 @@ import { registerRbac } from './commands/rbac.js';
 import { registerVersion } from './commands/version.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerHistory } from './commands/history.js';
+import { registerPostRender } from './commands/post-render.js';
 
 function createProgram(deps: CliDeps): Command {
   return (
@@ -56,6 +57,7 @@ const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, regis
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const program = createProgram(deps);
   for (const register of VERBS) register(program, deps);
+  registerPostRender(program, deps); // hidden: helm runs it as the overlay post-renderer
   try {
     await program.parseAsync(argv);
     return 0;

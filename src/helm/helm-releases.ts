@@ -134,7 +134,7 @@ export class HelmReleasesAdapter implements HelmReleases {
 
   async upgrade(argv: string[], options: UpgradeOptions = {}): Promise<void> {
     try {
-      await this.runner.upgrade(await ownershipArgv(this.runner, this.release, this.namespace, argv, options));
+      await this.runner.upgrade(await ownershipArgv(this.runner, this.release, this.namespace, argv, options), options.env ? { env: options.env } : {});
     } catch (err) {
       throw withRefusalsTyped(err);
     }

@@ -115,6 +115,11 @@ export interface UpgradeOptions {
    * the stable version must not be stopped by a hand edit.
    */
   takeOwnership?: boolean;
+  /**
+   * env is added to helm's environment for this one upgrade: the overlay post-renderer's (helm 4
+   * finds its plugin through HELM_PLUGINS; see src/helm/post-renderer.ts).
+   */
+  env?: Record<string, string>;
 }
 
 /**
