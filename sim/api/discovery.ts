@@ -8,7 +8,10 @@ import { apiVersionOf } from './routes.js';
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const STATUS_VERBS = ['get', 'patch', 'update'];
 // Kinds served with a `/status` subresource (the rest carry no status or do not split it out).
-const WITH_STATUS = new Set(['Namespace', 'Service', 'Pod', 'Deployment', 'ReplicaSet', 'VirtualService', 'DestinationRule', 'Gateway']);
+const WITH_STATUS = new Set([
+  'Namespace', 'Service', 'Pod', 'Deployment', 'ReplicaSet', 'Job', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
+  'VirtualService', 'DestinationRule', 'Gateway',
+]);
 
 /** hasStatusSubresource tells whether a kind's status is written only through `/status`. */
 export function hasStatusSubresource(kind: ServedKind): boolean {
@@ -81,7 +84,7 @@ export function apiResourceList(group: string, version: string): Record<string, 
       kind: kind.kind,
       verbs: VERBS,
       ...(kind.shortNames ? { shortNames: kind.shortNames } : {}),
-      ...(group === '' || group === 'apps' ? { categories: ['all'] } : {}),
+      ...(group === '' || group === 'apps' || group === 'batch' || group === 'autoscaling' ? { categories: ['all'] } : {}),
     });
     if (hasStatusSubresource(kind)) {
       resources.push({ name: `${kind.resource}/status`, singularName: '', namespaced: kind.namespaced, kind: kind.kind, verbs: STATUS_VERBS });

@@ -45,7 +45,7 @@ export interface ApiServerOptions {
 
 type Query = Record<string, string>;
 
-const BUILTIN_GROUPS = new Set(['', 'apps', 'coordination.k8s.io']);
+const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'coordination.k8s.io']);
 
 function isBuiltin(kind: ServedKind): boolean {
   return BUILTIN_GROUPS.has(kind.group);

@@ -76,12 +76,32 @@ export function typedPatchFailure(obj: KubeObject, apiVersion: string): ApiError
 }
 
 /**
+ * jobInvalid is the 422 the API server answers for a Job whose pods would restart forever: a Job's
+ * pod template must say `restartPolicy: Never` or `OnFailure` (a Job pod runs to completion).
+ */
+export function jobInvalid(obj: KubeObject): ApiError | undefined {
+  if (obj.kind !== 'Job') return undefined;
+  const template = ((obj.spec as JsonMap | undefined)?.template ?? {}) as JsonMap;
+  // The server defaults an absent restartPolicy to Always before it validates.
+  const policy = ((template.spec ?? {}) as JsonMap).restartPolicy ?? 'Always';
+  if (policy === 'Never' || policy === 'OnFailure') return undefined;
+  const field = 'spec.template.spec.restartPolicy';
+  const message = `${field}: Unsupported value: "${String(policy)}": supported values: "OnFailure", "Never"`;
+  return new ApiError(422, 'Invalid', `Job.batch "${obj.metadata.name}" is invalid: ${message}`, {
+    name: obj.metadata.name,
+    group: 'batch',
+    kind: 'Job',
+    causes: [{ reason: 'FieldValueNotSupported', field, message }],
+  });
+}
+
+/**
  * admit runs the admission checks for an object about to be written: schema validation (422),
  * then Istio's webhook, whose denial reaches clients as a 400 whose message names the webhook,
  * as on a real cluster.
  */
 export function admit(obj: KubeObject): void {
-  const invalid = schemaInvalid(obj);
+  const invalid = schemaInvalid(obj) ?? jobInvalid(obj);
   if (invalid) throw invalid;
   if (obj.kind === 'VirtualService') {
     const errors = virtualServiceErrors(obj);

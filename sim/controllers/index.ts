@@ -1,5 +1,5 @@
 // Starts the simulated cluster's in-process machinery beside the object store: the kubelet
-// (pod lifecycles), the ReplicaSet controller and the Deployment controller. The cluster
+// (pod lifecycles), the ReplicaSet, Deployment and Job controllers. The cluster
 // (sim/cluster.ts) calls startControllers once and stops it before closing the store.
 import type { Faults } from '../faults.js';
 import { createTraffic } from '../mesh/index.js';
@@ -7,6 +7,7 @@ import type { Traffic } from '../mesh/index.js';
 import type { ObjectStore } from '../store/types.js';
 import { realClock } from './clock.js';
 import { DeploymentController } from './deployment.js';
+import { JobController } from './job.js';
 import { Kubelet } from './kubelet.js';
 import { resolveOptions } from './options.js';
 import type { ControllerOptions } from './options.js';
@@ -38,6 +39,7 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
   const kubelet = new Kubelet(ctx.store, ctx.faults, options);
   const replicaSets = new ReplicaSetController(ctx.store, options);
   const deployments = new DeploymentController(ctx.store, options);
+  const jobs = new JobController(ctx.store, options);
   const traffic = createTraffic(ctx.store, {
     clock: options.clock,
     meshPropagationDelayMs: options.meshPropagationDelayMs,
@@ -50,6 +52,7 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
       if (stopped) return;
       stopped = true;
       traffic.stop();
+      jobs.stop();
       deployments.stop();
       replicaSets.stop();
       kubelet.stop();

@@ -1,6 +1,7 @@
 // The simulated kubelet: what happens to a pod after the ReplicaSet controller created it.
 // No containers run; a pod's life is a few timed status writes: Pending at creation, then
-// Running and Ready after `podReadyDelayMs`, unless a fault says the image never gets ready or
+// Running and Ready after `podReadyDelayMs` (a run-to-completion pod, restartPolicy Never or
+// OnFailure, then Succeeded after `podRunToCompletionMs`), unless a fault says the image never gets ready or
 // crash-loops (a fault may also turn pods that already run an image unready or crash-looping, see
 // Faults.setImageBehaviour's `existingPods`). Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
 // `podTerminationDelayMs` (Envoy may still send it requests meanwhile), or for its grace period
@@ -14,6 +15,15 @@ import { asList, containerImages, isNotFound, isTerminating, podIsReady, specOf,
 import type { Json } from './objects.js';
 import type { ResolvedOptions } from './options.js';
 import { objectKey } from './queue.js';
+
+/**
+ * runsToCompletion tells whether a pod's containers are meant to exit (a Job's pods: restartPolicy
+ * Never or OnFailure) rather than serve until deleted (Always, the default).
+ */
+export function runsToCompletion(pod: KubeObject): boolean {
+  const policy = specOf(pod).restartPolicy;
+  return policy === 'Never' || policy === 'OnFailure';
+}
 
 /**
  * terminationDelay is how long a deleted pod stays terminating: the termination delay, or the
@@ -79,7 +89,8 @@ export class Kubelet {
     if (!life) {
       life = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, terminating: false, restarts: 0 };
       this.lives.set(uid, life);
-      if (!isTerminating(pod) && !podIsReady(pod) && statusOf(pod).phase !== 'Running') {
+      const phase = statusOf(pod).phase;
+      if (!isTerminating(pod) && !podIsReady(pod) && phase !== 'Running' && phase !== 'Succeeded' && phase !== 'Failed') {
         const l = life;
         const delay = this.faults.podReadyDelay(containerImages(specOf(pod))) ?? this.options.podReadyDelayMs;
         this.schedule(l, delay, () => this.start(l));
@@ -124,8 +135,52 @@ export class Kubelet {
       status.podIPs = [{ ip: status.podIP }];
     }
     if (typeof status.startTime !== 'string') status.startTime = timestamp(now);
+    const once = runsToCompletion(pod);
+    if (once && behaviour === 'crash-loop' && specOf(pod).restartPolicy === 'Never') {
+      // A container that fails in a pod that never restarts fails the pod (its Job counts it).
+      this.writeStatus(pod, status, 'crash-loop', now);
+      this.schedule(life, this.options.podRunToCompletionMs, () => this.finish(life, false));
+      return;
+    }
     this.writeStatus(pod, status, behaviour, now);
     if (behaviour === 'crash-loop') this.scheduleCrash(life);
+    else if (once && behaviour === 'ready') this.schedule(life, this.options.podRunToCompletionMs, () => this.finish(life, true));
+  }
+
+  // A run-to-completion pod's containers exited: Succeeded (exit 0) or Failed (exit 1). The pod
+  // stays until its owner (a Job) or someone else deletes it, as on a real node.
+  private finish(life: PodLife, succeeded: boolean): void {
+    const pod = this.store.get(KINDS.pod, life.namespace, life.name);
+    if (!pod || isTerminating(pod)) return;
+    const status = statusOf(pod);
+    const since = timestamp(this.options.clock.now());
+    const previous = asList(status.conditions);
+    const condition = (type: string, value: boolean, extra: Json = {}): Json => {
+      const old = previous.find((c) => c.type === type);
+      const s = value ? 'True' : 'False';
+      return { type, status: s, lastProbeTime: null, lastTransitionTime: old?.status === s ? old.lastTransitionTime : since, ...extra };
+    };
+    const reason = succeeded ? 'PodCompleted' : 'PodFailed';
+    status.phase = succeeded ? 'Succeeded' : 'Failed';
+    status.conditions = [
+      condition('PodReadyToStartContainers', false),
+      condition('Initialized', true, { reason: 'PodCompleted' }),
+      condition('Ready', false, { reason }),
+      condition('ContainersReady', false, { reason }),
+      condition('PodScheduled', true),
+    ];
+    status.containerStatuses = asList(specOf(pod).containers).map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `sim://${String(c.image)}`,
+      containerID: `sim://${pod.metadata.uid ?? ''}/${String(c.name)}`,
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { terminated: { exitCode: succeeded ? 0 : 1, reason: succeeded ? 'Completed' : 'Error', startedAt: String(status.startTime ?? since), finishedAt: since } },
+    }));
+    pod.status = status;
+    this.store.update(KINDS.pod, pod, { subresource: 'status' });
   }
 
   // A fault changed what running pods of `image` do: their containers fail (or recover) now. Pods

@@ -6,6 +6,8 @@ import type { Clock } from './clock.js';
 export interface ControllerOptions {
   /** Time from a pod's creation until it runs and passes its readiness check. Default 50 ms. */
   podReadyDelayMs?: number;
+  /** Time a run-to-completion pod (a Job's: restartPolicy Never/OnFailure) runs before it exits. Default 50 ms. */
+  podRunToCompletionMs?: number;
   /** Time a deleted pod stays terminating before the kubelet removes it, at most its grace period. Default 10 ms. */
   podTerminationDelayMs?: number;
   /** How long VirtualService, DestinationRule and endpoint changes take to reach Envoy. Default 100 ms. */
@@ -31,6 +33,7 @@ export type ResolvedOptions = Required<Omit<ControllerOptions, 'clock' | 'onErro
 /** DEFAULT_OPTIONS are the delays used when a field is absent. */
 export const DEFAULT_OPTIONS = {
   podReadyDelayMs: 50,
+  podRunToCompletionMs: 50,
   podTerminationDelayMs: 10,
   meshPropagationDelayMs: 100,
   crashLoopBackOffMs: 100,
@@ -42,6 +45,7 @@ export function resolveOptions(options: ControllerOptions, clock: Clock): Resolv
   const pick = (v: number | undefined, d: number): number => (typeof v === 'number' && v >= 0 && Number.isFinite(v) ? v : d);
   return {
     podReadyDelayMs: pick(options.podReadyDelayMs, DEFAULT_OPTIONS.podReadyDelayMs),
+    podRunToCompletionMs: pick(options.podRunToCompletionMs, DEFAULT_OPTIONS.podRunToCompletionMs),
     podTerminationDelayMs: pick(options.podTerminationDelayMs, DEFAULT_OPTIONS.podTerminationDelayMs),
     meshPropagationDelayMs: pick(options.meshPropagationDelayMs, DEFAULT_OPTIONS.meshPropagationDelayMs),
     crashLoopBackOffMs: Math.max(1, pick(options.crashLoopBackOffMs, DEFAULT_OPTIONS.crashLoopBackOffMs)),

@@ -1,6 +1,7 @@
 // API-server defaulting of the fields helm's waiters and the tool read. A real API server fills
-// these on every create and update; helm 3's waiter needs Service.spec.clusterIP, and helm 4's
-// kstatus needs Deployment.spec.progressDeadlineSeconds to judge the Progressing condition.
+// these on every create and update; helm 3's waiter needs Service.spec.clusterIP, helm 4's
+// kstatus needs Deployment.spec.progressDeadlineSeconds to judge the Progressing condition, and
+// the Job controller needs a Job's generated selector.
 import type { KubeObject } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -32,6 +33,32 @@ export function applyDefaults(obj: KubeObject, ips: ClusterIpAllocator, previous
     if (spec.replicas === undefined) spec.replicas = 1;
   }
   if (obj.kind === 'Secret' && obj.type === undefined) obj.type = 'Opaque';
+  if (obj.kind === 'Job' && !previous) defaultJob(obj);
+}
+
+// A Job gets its selector from the API server on create: its own uid, also added to the pod
+// template's labels (manualSelector is not modelled), plus the counts the Job controller reads.
+function defaultJob(obj: KubeObject): void {
+  const spec = specOf(obj);
+  if (spec.parallelism === undefined) spec.parallelism = 1;
+  if (spec.completions === undefined) spec.completions = 1;
+  if (spec.backoffLimit === undefined) spec.backoffLimit = 6;
+  if (spec.completionMode === undefined) spec.completionMode = 'NonIndexed';
+  if (spec.suspend === undefined) spec.suspend = false;
+  if (spec.podReplacementPolicy === undefined) spec.podReplacementPolicy = 'TerminatingOrFailed';
+  const uid = obj.metadata.uid ?? '';
+  const generated = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': obj.metadata.name,
+    'controller-uid': uid,
+    'job-name': obj.metadata.name,
+  };
+  if (spec.selector === undefined) spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = (spec.template ?? {}) as Json;
+  const meta = (template.metadata ?? {}) as Json;
+  meta.labels = { ...((meta.labels ?? {}) as Record<string, string>), ...generated };
+  template.metadata = meta;
+  spec.template = template;
 }
 
 function defaultService(obj: KubeObject, ips: ClusterIpAllocator, previous?: KubeObject): void {

@@ -109,8 +109,9 @@ export class MemoryStore implements ObjectStore {
       throw new StoreError(404, 'NotFound', `namespaces "${meta.namespace}" not found`);
     }
     if (type.kind === 'Namespace' && obj.status === undefined) obj.status = { phase: 'Active' };
-    applyDefaults(obj, this.ips);
+    // The uid comes first: a Job's generated selector is made of it.
     meta.uid = randomUUID();
+    applyDefaults(obj, this.ips);
     meta.creationTimestamp = this.now().toISOString().replace(/\.\d+Z$/, 'Z');
     meta.generation = 1;
     meta.resourceVersion = this.nextRv();
