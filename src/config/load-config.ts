@@ -14,7 +14,7 @@ import { formatIssues } from '../text/zod-issues.js';
 import type { ConfigTarget } from './resolve-target.js';
 import { safeParse } from 'zod/mini';
 import { readPlanSource, toPlan } from './load-plan.js';
-import { checkValuePaths, mergeValuePaths } from './value-paths.js';
+import { modeValuePaths } from './value-paths.js';
 import { checkFiles, safeChartRef } from './config-files.js';
 
 /** DEFAULT_CONFIG_FILE is read from the working directory when no -f is given. */
@@ -184,8 +184,9 @@ export function loadReleaseTarget(flags: ConfigFlags, cwd = process.cwd()): Rele
   const { merged, raw, source, baseDir, problems } = readMerged(flags, cwd);
   const parsed = safeParse(releaseTarget, merged);
   if (!parsed.success) problems.push(...formatIssues(parsed.error.issues, '', merged));
-  const valuePaths = parsed.success ? mergeValuePaths(parsed.data.valuePaths) : undefined;
-  if (valuePaths) problems.push(...checkValuePaths(valuePaths));
+  const paths = parsed.success ? modeValuePaths(parsed.data.mode, parsed.data.valuePaths) : undefined;
+  if (paths) problems.push(...paths.problems);
+  const valuePaths = paths?.valuePaths;
   if (problems.length || !parsed.success || !valuePaths) throw invalidInput(problems, flags, source);
   const { helm } = parsed.data;
   return {
@@ -213,11 +214,14 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
     : undefined;
   const valuesFiles = Array.isArray(merged.valuesFiles) ? merged.valuesFiles.filter((f): f is string => typeof f === 'string').map((f) => resolve(baseDir, f)) : [];
   checkFiles(chart, valuesFiles, problems);
-  if (parsed.success) problems.push(...checkValuePaths(mergeValuePaths(parsed.data.valuePaths)));
-  if (problems.length || !parsed.success || !plan || !chart) {
+  const paths = parsed.success ? modeValuePaths(parsed.data.mode, parsed.data.valuePaths) : undefined;
+  if (paths) problems.push(...paths.problems);
+  if (parsed.success && parsed.data.overlay && parsed.data.mode !== 'overlay') problems.push('overlay: applies only with mode: overlay');
+  if (problems.length || !parsed.success || !plan || !chart || !paths) {
     throw invalidInput(problems, flags, source);
   }
   const config = parsed.data;
+  const overlay = config.overlay;
   return {
     spec: {
       release: config.release,
@@ -226,7 +230,17 @@ export function loadConfig(flags: ConfigFlags, cwd = process.cwd()): Config {
       valuesFiles,
       repository: config.image.repository,
       replicas: config.replicas,
-      valuePaths: mergeValuePaths(config.valuePaths),
+      valuePaths: paths.valuePaths,
+      ...(config.mode === 'overlay'
+        ? {
+            overlay: {
+              chartImage: paths.chartImage!,
+              target: { deployment: overlay?.deployment, container: overlay?.container, service: overlay?.service },
+              routing: { hosts: overlay?.hosts ?? [], gateways: overlay?.gateways ?? [] },
+              istioApiVersion: overlay?.istioApiVersion ?? 'networking.istio.io/v1',
+            },
+          }
+        : {}),
       helm: {
         timeout: config.helm.timeout,
         kubeContext: config.helm.kubeContext,

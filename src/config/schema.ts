@@ -165,6 +165,36 @@ export const valuePathsSettings = z.optional(
   ),
 );
 
+// A DNS-1123 subdomain, as Kubernetes names Deployments and Services.
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const objectName = (what: string) =>
+  z.string().check(z.maxLength(253, 'must be at most 253 characters'), z.regex(OBJECT_NAME, 'must be a Kubernetes object name: lower-case letters, digits, "-" and "."'), z.describe(what));
+
+/** modeSetting is how the canary gets into the release: the chart's own values, or helm-canary's post-renderer. */
+export const modeSetting = z._default(z.enum(['values', 'overlay']), 'values').check(
+  z.describe(
+    'values: the chart has the production and canary Deployments, DestinationRule and VirtualService and reads every stage value (see valuePaths). overlay: the chart is your own one-Deployment chart, unmodified; helm-canary adds the canary Deployment, DestinationRule and VirtualService when helm renders it (a post-renderer), and the chart reads only its image (valuePaths.production.repository/tag, default image.repository/image.tag).',
+  ),
+);
+
+/** overlaySettings is canary.yaml's overlay map (mode: overlay). */
+export const overlaySettings = z.optional(
+  z.strictObject({
+    deployment: z.optional(objectName('The chart\'s Deployment to canary, by its rendered name. Default: the only Deployment the chart renders.')),
+    container: z.optional(z.string().check(z.regex(DNS_LABEL, 'must be a container name'), z.describe('The container whose image is the release\'s image. Default: the Deployment\'s only container.'))),
+    service: z.optional(objectName('The Service in front of the Deployment\'s pods. Default: the only Service selecting them.')),
+    hosts: z._default(z.array(nonEmpty().check(z.describe('A host name, such as app.example.com.'))), []).check(
+      z.describe('Extra hosts of the generated VirtualService besides the Service\'s own (external names served through a Gateway).'),
+    ),
+    gateways: z._default(z.array(nonEmpty().check(z.describe('An Istio Gateway: name, or namespace/name.'))), []).check(
+      z.describe('Istio Gateways the generated VirtualService binds to; "mesh" is added so in-mesh traffic keeps the route.'),
+    ),
+    istioApiVersion: z._default(z.enum(['networking.istio.io/v1', 'networking.istio.io/v1beta1']), 'networking.istio.io/v1').check(
+      z.describe('API version of the generated DestinationRule and VirtualService: v1 from Istio 1.22, v1beta1 before.'),
+    ),
+  }).check(z.describe('mode: overlay only: which of the chart\'s objects to canary, and what the generated VirtualService routes.')),
+);
+
 /** helmSettings is canary.yaml's helm map. */
 export const helmSettings = z.prefault(
   z.strictObject({
@@ -187,6 +217,7 @@ export const helmSettings = z.prefault(
 export const releaseTarget = z.object({
   release: releaseName,
   namespace: z.optional(namespaceName),
+  mode: modeSetting,
   valuePaths: valuePathsSettings,
   helm: helmSettings,
 });
@@ -211,6 +242,8 @@ export const configFile = z.strictObject({
   plan: z._default(z.union([planName, planFile]), 'seven-stage').check(
     z.describe('The rollout plan: a built-in plan by name, a path to a plan file, or a plan written inline. Flags: --plan, --steps 10,90,100.'),
   ),
+  mode: modeSetting,
+  overlay: overlaySettings,
   valuePaths: valuePathsSettings,
   helm: helmSettings,
   drainSeconds: z.optional(

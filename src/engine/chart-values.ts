@@ -1,6 +1,7 @@
 // Maps stage values onto the keys the team's chart reads (valuePaths), as a nested object ready
 // to be written as a values file.
-import { ROLES, type StageValues, type ValuePaths } from './types.js';
+import { OVERLAY_VALUES_KEY } from '../overlay/overlay-input.js';
+import { ROLES, type OverlaySpec, type StageValues, type ValuePaths } from './types.js';
 
 /** DEFAULT_VALUE_PATHS are the seed's keys (productionDeployment.image.tag, ...). */
 export const DEFAULT_VALUE_PATHS: ValuePaths = {
@@ -18,8 +19,30 @@ export const DEFAULT_VALUE_PATHS: ValuePaths = {
   },
 };
 
+/**
+ * OVERLAY_VALUE_PATHS are where overlay mode keeps the stage values: under the generated values'
+ * own key, which the chart never reads and the post-renderer does. helm keeps them with every
+ * revision, as it keeps a values-mode chart's.
+ */
+export const OVERLAY_VALUE_PATHS: ValuePaths = {
+  production: {
+    repository: `${OVERLAY_VALUES_KEY}.production.repository`,
+    tag: `${OVERLAY_VALUES_KEY}.production.tag`,
+    replicas: `${OVERLAY_VALUES_KEY}.production.replicas`,
+    weight: `${OVERLAY_VALUES_KEY}.production.weight`,
+  },
+  canary: {
+    repository: `${OVERLAY_VALUES_KEY}.canary.repository`,
+    tag: `${OVERLAY_VALUES_KEY}.canary.tag`,
+    replicas: `${OVERLAY_VALUES_KEY}.canary.replicas`,
+    weight: `${OVERLAY_VALUES_KEY}.canary.weight`,
+  },
+};
+
+/** ChartValue is one value of a values file. */
+export type ChartValue = string | number | boolean | ChartValue[] | ChartValues;
 /** ChartValues is a nested values object. */
-export type ChartValues = { [key: string]: string | number | ChartValues };
+export type ChartValues = { [key: string]: ChartValue };
 
 function setPath(target: ChartValues, path: string, value: string | number): void {
   const keys = path.split('.');
@@ -41,6 +64,26 @@ export function toChartValues(values: StageValues, paths: ValuePaths): ChartValu
       setPath(out, paths[role][field], values[role][field]);
     }
   }
+  return out;
+}
+
+/**
+ * overlayChartValues builds an overlay-mode apply's values: production's image at the chart's
+ * own paths (the chart renders production), and under OVERLAY_VALUES_KEY what the post-renderer
+ * needs: both Deployments' values, which objects to canary and the routing. `adopting` marks the
+ * first apply over a release without the overlay (traffic still to the Service as a whole).
+ */
+export function overlayChartValues(values: StageValues, overlay: OverlaySpec, adopting = false): ChartValues {
+  const out = toChartValues(values, OVERLAY_VALUE_PATHS);
+  setPath(out, overlay.chartImage.repository, values.production.repository);
+  setPath(out, overlay.chartImage.tag, values.production.tag);
+  const own = out[OVERLAY_VALUES_KEY] as ChartValues;
+  const target: ChartValues = {};
+  for (const [key, name] of Object.entries(overlay.target)) if (name !== undefined) target[key] = name;
+  own.target = target;
+  own.routing = { hosts: [...overlay.routing.hosts], gateways: [...overlay.routing.gateways] };
+  own.istioApiVersion = overlay.istioApiVersion;
+  if (adopting) own.adopting = true;
   return out;
 }
 

@@ -1,7 +1,7 @@
 // The whole rollout as data: every stage with its applies (values and helm argv), and the
 // rollback sequence from every stage. This is what `plan` prints, and the runner executes the
 // same applies: both come from the engine's decisions (next-moves.ts).
-import { toChartValues, type ChartValues } from './chart-values.js';
+import { overlayChartValues, toChartValues, type ChartValues } from './chart-values.js';
 import { upgradeArgs } from './helm-args.js';
 import { decidePromote, decideRollback, type RecordedRollout } from './next-moves.js';
 import { rolloutDescription } from './revision-description.js';
@@ -73,7 +73,7 @@ export interface RolloutPlan {
 }
 
 /** ApplySpec is what an apply's argv needs of the release, and the rollout's tags. */
-export type ApplySpec = Pick<ReleaseSpec, 'release' | 'namespace' | 'chart' | 'valuesFiles' | 'helm' | 'valuePaths' | 'stableTag' | 'newTag'>;
+export type ApplySpec = Pick<ReleaseSpec, 'release' | 'namespace' | 'chart' | 'valuesFiles' | 'helm' | 'valuePaths' | 'overlay' | 'stableTag' | 'newTag'>;
 
 /** stageTitle names a stage in progress lines and helm descriptions: "stage 2 (canary 10 %)". */
 export function stageTitle(stage: Pick<Stage, 'number' | 'name'>): string {
@@ -110,7 +110,7 @@ export function plannedApplies(
       routedWhileApplying: step.routedWhileApplying,
       routedAfter: step.routedAfter,
       state: step.values,
-      values: toChartValues(step.values, spec.valuePaths),
+      values: spec.overlay ? overlayChartValues(step.values, spec.overlay) : toChartValues(step.values, spec.valuePaths),
       valuesFile,
       description,
       helm: upgradeArgs(spec, valuesFile, { wait: false, description }),

@@ -1,4 +1,5 @@
 // Types shared by the stage engine. The engine is pure: these are plain data.
+import type { OverlayRouting, OverlayTarget } from '../overlay/overlay-input.js';
 
 /** DeploymentRole names one of the two Deployments a canary release drives. */
 export type DeploymentRole = 'production' | 'canary';
@@ -50,6 +51,25 @@ export interface ReleaseSpec {
   replicas: number;
   valuePaths: ValuePaths;
   helm: HelmOptions;
+  /**
+   * overlay: the chart is the team's own one-Deployment chart and the canary is added at render
+   * time by helm-canary's post-renderer (mode: overlay). Absent: the chart has both Deployments
+   * and reads every stage value (mode: values). In overlay mode valuePaths point into the
+   * generated values' own key, where helm keeps them with each revision.
+   */
+  overlay?: OverlaySpec;
+}
+
+/** OverlaySpec is overlay mode's settings. */
+export interface OverlaySpec {
+  /** Where the chart reads its image: the one chart value a stage sets (production's image). */
+  chartImage: { repository: string; tag: string };
+  /** Which of the rendered objects to canary. */
+  target: OverlayTarget;
+  /** What the generated VirtualService routes besides the Service's host. */
+  routing: OverlayRouting;
+  /** The generated Istio objects' API version. */
+  istioApiVersion: string;
 }
 
 /** CanaryReplicas is a count, or a percentage of production replicas such as "50%". */

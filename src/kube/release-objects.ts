@@ -4,6 +4,7 @@
 // manifest stay fast.
 import { parseAllDocuments } from 'yaml';
 import type { DeploymentRole } from '../engine/types.js';
+import { CANARY_OF_ANNOTATION } from '../overlay/overlay-input.js';
 import type { ReleaseObjects } from '../rollout/ports.js';
 import { ReleaseObjectsError } from './kube-errors.js';
 
@@ -22,7 +23,7 @@ export const DEFAULT_SUBSETS: Record<DeploymentRole, string> = { production: 'pr
 interface Manifest {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; labels?: Record<string, unknown> };
+  metadata?: { name?: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
   spec?: Record<string, unknown>;
 }
 
@@ -48,9 +49,12 @@ function canaryLabel(dep: Manifest): string | undefined {
 const isIstio = (o: Manifest, kind: string) => o.kind === kind && (o.apiVersion ?? '').startsWith('networking.istio.io/');
 const nameOf = (o: Manifest) => o.metadata?.name ?? '';
 
-// roleDeployments assigns the two Deployments by the pod template's canary label, else by a
-// name ending in `-canary` (its production twin is then the one other Deployment).
+// roleDeployments assigns the two Deployments: overlay mode's generated canary names its chart
+// Deployment in an annotation; else by the pod template's canary label, else by a name ending in
+// `-canary` (its production twin is then the one other Deployment).
 function roleDeployments(deployments: Manifest[]): Partial<Record<DeploymentRole, string>> {
+  const overlaid = deployments.filter((d) => typeof d.metadata?.annotations?.[CANARY_OF_ANNOTATION] === 'string');
+  if (overlaid.length === 1) return { canary: nameOf(overlaid[0]!), production: String(overlaid[0]!.metadata!.annotations![CANARY_OF_ANNOTATION]) };
   const byLabel = (v: string) => deployments.filter((d) => canaryLabel(d) === v).map(nameOf);
   const labelled = { production: byLabel('false'), canary: byLabel('true') };
   const found: Partial<Record<DeploymentRole, string>> = {};

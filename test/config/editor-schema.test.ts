@@ -75,7 +75,7 @@ describe('editor schema: schema/canary.schema.json', () => {
     assert.deepEqual(bare, [], 'properties without a description');
     assert.deepEqual(
       properties.map(([p]) => p).filter((p) => !p.includes('.')).sort(),
-      ['chart', 'drainSeconds', 'helm', 'image', 'namespace', 'plan', 'release', 'replicas', 'valuePaths', 'valuesFiles'],
+      ['chart', 'drainSeconds', 'helm', 'image', 'mode', 'namespace', 'overlay', 'plan', 'release', 'replicas', 'valuePaths', 'valuesFiles'],
     );
   });
 
@@ -102,6 +102,8 @@ describe('editor schema: schema/canary.schema.json', () => {
     writeFileSync(join(dir, 'chart', 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
     writeFileSync(join(dir, 'canary.yaml'), stringify({ release: 'app', chart: './chart', image: { repository: 'acr.io/app' }, replicas: 2 }));
     const config = loadConfig({}, dir);
+    writeFileSync(join(dir, 'overlay.yaml'), stringify({ release: 'app', chart: './chart', image: { repository: 'acr.io/app' }, replicas: 2, mode: 'overlay' }));
+    const overlay = loadConfig({ file: join(dir, 'overlay.yaml') }, dir).spec.overlay!;
     const defaults = Object.fromEntries(properties.filter(([, sub]) => 'default' in sub).map(([p, sub]) => [p, sub.default]));
     assert.deepEqual(defaults, {
       valuesFiles: config.spec.valuesFiles,
@@ -119,6 +121,10 @@ describe('editor schema: schema/canary.schema.json', () => {
       'helm.createNamespace': config.spec.helm.createNamespace,
       'helm.extraArgs': config.spec.helm.extraArgs,
       drainSeconds: config.plan.drainSeconds,
+      mode: config.spec.overlay ? 'overlay' : 'values',
+      'overlay.hosts': overlay.routing.hosts,
+      'overlay.gateways': overlay.routing.gateways,
+      'overlay.istioApiVersion': overlay.istioApiVersion,
     });
     // No default namespace: one left out is the kubeconfig context's, which writing "default" would change.
     assert.ok(!('default' in property('namespace')));
@@ -129,16 +135,18 @@ describe('editor schema: schema/canary.schema.json', () => {
     }
   });
 
-  it("accepts the README's canary.yaml, which shows every key", () => {
+  it("accepts the README's canary.yaml examples, which together show every key", () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     const start = readme.indexOf('## Configuration (`canary.yaml`)');
-    const example = /```yaml\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
-    assert.ok(start >= 0 && example, 'no canary.yaml example in the README');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    // One example per mode: values mode's, then overlay mode's.
+    const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((text) => /^release:/m.test(text));
+    assert.ok(start >= 0 && examples.length === 2, 'the README has no canary.yaml example for each mode');
     const validate = strictValidator(schema);
-    assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
+    for (const example of examples) assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
     const keys = (value: unknown, at = ''): string[] =>
       value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => [`${at}${k}`, ...keys(v, `${at}${k}.`)]) : [];
-    const shown = new Set(keys(parse(example)));
+    const shown = new Set(examples.flatMap((example) => keys(parse(example))));
     const top = properties.map(([p]) => p).filter((p) => !p.startsWith('plan.') && !p.startsWith('chart.'));
     assert.deepEqual(top.filter((p) => !shown.has(p)), [], 'keys the README example does not show');
   });
