@@ -1,6 +1,7 @@
 // The post-renderer's reading of its values file: the `helmCanary` key the runner writes into the
 // stage's generated values file (OVERLAY_VALUES_KEY), checked and turned into an OverlayInput.
 // In the file the stage's values are flattened: `production` and `canary` sit beside `target`.
+import { parse } from 'yaml';
 import * as z from 'zod/mini';
 import { OVERLAY_VALUES_KEY, type OverlayInput } from '../overlay/overlay-input.js';
 import { formatIssues } from '../text/zod-issues.js';
@@ -31,8 +32,7 @@ const overlayValues = z.strictObject({
 });
 
 /** overlayInputFromValuesText reads the OverlayInput from a values file's text; `file` names it in errors. */
-export async function overlayInputFromValuesText(text: string, file: string): Promise<OverlayInput> {
-  const { parse } = await import('yaml');
+export function overlayInputFromValuesText(text: string, file: string): OverlayInput {
   let doc: unknown;
   try {
     doc = parse(text);

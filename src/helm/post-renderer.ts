@@ -4,17 +4,22 @@
 //   caller's work directory runs this Node, this bundle, `__post-render` and the values file:
 //   nothing rides on --post-renderer-args, which helm 3.8 lacks.
 // - Helm 4 runs only a postrenderer/v1 plugin, found by name in HELM_PLUGINS. helm-canary ships
-//   one (plugins/helm-canary-overlay); this run's HELM_PLUGINS is the shipped plugins directory
-//   first, then the user's own, so their other plugins keep working. The Node, the bundle and the
-//   values file go as --post-renderer-args.
+//   one (plugins/helm-canary-overlay). The Node, the bundle and the values file go as
+//   --post-renderer-args. This run's HELM_PLUGINS is ONE directory, made in the work directory,
+//   of links to the shipped plugin and to every plugin of the user's: helm 4 (4.1 to 4.2 at least)
+//   splits HELM_PLUGINS into a list when it looks up a post-renderer but not when it looks up a
+//   getter plugin, so a list ("ours:theirs") would lose the user's getters (s3://, gs://, ...
+//   charts: `scheme "s3" not supported`). The user's plugins are found there under the same names,
+//   the first directory of theirs winning as it does for helm, and ours before any of theirs.
 // Helm 4 drops a plugin's stderr (it says only `plugin "..." exited with error`), so the
 // post-renderer also writes its error to a file named by POST_RENDER_ERROR_FILE_ENV, which the
 // caller reads back when helm fails (readPostRenderFailure).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join, resolve } from 'node:path';
+import { chmod, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'yaml';
 import { packageRoot } from '../config/package-root.js';
 
 /** POST_RENDER_COMMAND is the hidden CLI command helm runs as the post-renderer. */
@@ -38,9 +43,9 @@ export interface PostRendererOptions {
   helmMajor: 3 | 4;
   /** valuesFile is the generated values file holding the `helmCanary` key (made absolute here). */
   valuesFile: string;
-  /** workDir is a directory of the caller's, removed by the caller after the helm run: helm 3's launcher and the error file go there. */
+  /** workDir is a directory of the caller's, removed by the caller after the helm run: helm 3's launcher, helm 4's plugin links and the error file go there. */
   workDir: string;
-  /** env is the environment helm will run in (the process's with the runner's additions): its HELM_PLUGINS is kept. */
+  /** env is the environment helm will run in (the process's with the runner's additions): the plugins of its HELM_PLUGINS stay found. */
   env: NodeJS.ProcessEnv;
   /** helmBinary is asked `helm env HELM_PLUGINS` when env has no HELM_PLUGINS (helm 4 only). Default "helm". */
   helmBinary?: string;
@@ -96,7 +101,7 @@ export async function postRendererInvocation(opts: PostRendererOptions): Promise
     throw new PostRendererUnavailableError(`helm-canary's Helm 4 plugin ${join(plugins, OVERLAY_PLUGIN)} is missing`, ['reinstall helm-canary']);
   }
   const userPlugins = opts.env.HELM_PLUGINS || (await askHelmPlugins(opts.helmBinary ?? 'helm', opts.env));
-  env.HELM_PLUGINS = [plugins, ...(userPlugins ? [userPlugins] : [])].join(delimiter);
+  env.HELM_PLUGINS = await linkPluginsDir(join(opts.workDir, 'helm-plugins'), [plugins, ...userPlugins.split(delimiter).filter(Boolean)], platform);
   // `--flag=value`: a value starting with "-" is still the flag's value.
   const args = ['--post-renderer', OVERLAY_PLUGIN, ...[node, bundle, valuesFile].map((arg) => `--post-renderer-args=${arg}`)];
   return { args, env, errorFile };
@@ -123,6 +128,52 @@ async function askHelmPlugins(helmBinary: string, env: NodeJS.ProcessEnv): Promi
       'set HELM_PLUGINS to your helm plugins directory',
     ]);
   }
+}
+
+// Links every plugin of `dirs` into `target` (made new), each plugin name once, the first
+// directory's winning: the order helm searches a HELM_PLUGINS list in. Helm refuses a directory
+// where two plugins claim one name, and finds a plugin by the name in its plugin.yaml, so names
+// are compared as plugin.yaml says them (the directory's name for one that cannot be read).
+async function linkPluginsDir(target: string, dirs: string[], platform: NodeJS.Platform): Promise<string> {
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  const entries = new Set<string>();
+  const names = new Set<string>();
+  for (const dir of dirs) {
+    let children: string[];
+    try {
+      children = await readdir(dir);
+    } catch {
+      continue; // helm skips a plugins directory that does not exist
+    }
+    for (const child of children.sort()) {
+      const source = join(dir, child);
+      const name = await pluginName(source);
+      if (name === undefined || entries.has(child) || names.has(name)) continue;
+      entries.add(child);
+      names.add(name);
+      // A junction on Windows: a directory link that needs no administrator rights.
+      await symlink(source, join(target, child), platform === 'win32' ? 'junction' : 'dir');
+    }
+  }
+  return target;
+}
+
+// The plugin's name as helm reads it, or undefined when `dir` holds no plugin.yaml.
+async function pluginName(dir: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'plugin.yaml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const doc = parse(text) as { name?: unknown } | null;
+    if (typeof doc?.name === 'string' && doc.name) return doc.name;
+  } catch {
+    // helm skips a plugin it cannot load; linked under its directory's name, so does this run.
+  }
+  return basename(dir);
 }
 
 // The launcher runs one fixed command line: every part is quoted here, and nothing else is

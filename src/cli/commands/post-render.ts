@@ -34,7 +34,7 @@ export async function postRenderAction(valuesFile: string, deps: CliDeps, io: Po
     } catch (error) {
       throw new CliError(`cannot read the values file ${valuesFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, EXIT.stageFailed);
     }
-    const input = await overlayInputFromValuesText(text, valuesFile);
+    const input = overlayInputFromValuesText(text, valuesFile);
     const manifest = await io.readStdin();
     // One write, after all the work: helm never gets half a manifest.
     deps.stdout.write(overlayManifest(manifest, input));
