@@ -10,6 +10,7 @@ import { startControllers } from './controllers/index.js';
 import type { ControllerOptions } from './controllers/index.js';
 import type { Traffic } from './mesh/index.js';
 import { Faults } from './faults.js';
+import type { PodMetrics } from './metrics.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { MemoryStore } from './store/memory-store.js';
 import { KINDS } from './store/resources.js';
@@ -61,6 +62,8 @@ export interface Cluster {
   controllers: ControllerHandle[];
   /** The mesh model, from the default controllers; undefined when they are not running. */
   traffic?: Traffic;
+  /** The pods' CPU utilization the HPA controller reads (options.metrics or a new one); undefined without the default controllers. */
+  metrics?: PodMetrics;
   /** createNamespace creates a namespace (no error when it exists) and returns it. */
   createNamespace(name: string): KubeObject;
   /** stop ends watches, closes the server, stops controllers, removes the temp kubeconfig. */
@@ -93,7 +96,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const factories: ControllerFactory[] = options.controllers ?? [
       (ctx) => {
         const running = startControllers(ctx);
-        return { traffic: running.traffic, stop: () => running.stop() };
+        return { traffic: running.traffic, metrics: running.metrics, stop: () => running.stop() };
       },
     ];
     for (const factory of factories) {

@@ -1,12 +1,16 @@
 // Starts the simulated cluster's in-process machinery beside the object store: the kubelet
-// (pod lifecycles), the ReplicaSet, Deployment and Job controllers. The cluster
+// (pod lifecycles), the ReplicaSet, Deployment, Job, HorizontalPodAutoscaler and disruption
+// (PodDisruptionBudget status) controllers, and the mesh model. The cluster
 // (sim/cluster.ts) calls startControllers once and stops it before closing the store.
 import type { Faults } from '../faults.js';
+import { PodMetrics } from '../metrics.js';
 import { createTraffic } from '../mesh/index.js';
 import type { Traffic } from '../mesh/index.js';
 import type { ObjectStore } from '../store/types.js';
 import { realClock } from './clock.js';
 import { DeploymentController } from './deployment.js';
+import { DisruptionController } from './disruption.js';
+import { HorizontalPodAutoscalerController } from './hpa.js';
 import { JobController } from './job.js';
 import { Kubelet } from './kubelet.js';
 import { resolveOptions } from './options.js';
@@ -29,6 +33,8 @@ export interface ControllerContext {
 export interface RunningControllers {
   /** traffic is the mesh model on the same store and clock (route, startLoad, inspect). */
   traffic: Traffic;
+  /** metrics are the pods' CPU utilization the HPA controller reads (ControllerOptions.metrics, or a new one). */
+  metrics: PodMetrics;
   stop(): void;
 }
 
@@ -40,6 +46,9 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
   const replicaSets = new ReplicaSetController(ctx.store, options);
   const deployments = new DeploymentController(ctx.store, options);
   const jobs = new JobController(ctx.store, options);
+  const metrics = ctx.options?.metrics ?? new PodMetrics();
+  const autoscalers = new HorizontalPodAutoscalerController(ctx.store, options, metrics);
+  const disruption = new DisruptionController(ctx.store, options);
   const traffic = createTraffic(ctx.store, {
     clock: options.clock,
     meshPropagationDelayMs: options.meshPropagationDelayMs,
@@ -48,10 +57,13 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
   let stopped = false;
   return {
     traffic,
+    metrics,
     stop() {
       if (stopped) return;
       stopped = true;
       traffic.stop();
+      disruption.stop();
+      autoscalers.stop();
       jobs.stop();
       deployments.stop();
       replicaSets.stop();

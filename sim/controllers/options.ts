@@ -1,5 +1,6 @@
 // The knobs of the simulated cluster's controllers and mesh, with defaults that keep tests fast
 // while leaving every intermediate state (Pending, terminating, not yet propagated) observable.
+import type { PodMetrics } from '../metrics.js';
 import type { Clock } from './clock.js';
 
 /** ControllerOptions tune the simulated kubelet, controllers and mesh; every field is optional. */
@@ -18,6 +19,8 @@ export interface ControllerOptions {
   crashLoopMaxBackOffMs?: number;
   /** Seed for the mesh's weighted choices, for reproducible splits; Math.random when absent. */
   trafficSeed?: number;
+  /** The pods' CPU utilization the HPA controller reads; a new, empty PodMetrics when absent. */
+  metrics?: PodMetrics;
   /** The clock every delay runs on; the wall clock when absent (tests pass a ManualClock). */
   clock?: Clock;
   /** Called when a reconcile fails unexpectedly; defaults to console.error. */
@@ -25,7 +28,7 @@ export interface ControllerOptions {
 }
 
 /** ResolvedOptions is ControllerOptions with every default filled in. */
-export type ResolvedOptions = Required<Omit<ControllerOptions, 'clock' | 'onError' | 'trafficSeed'>> & {
+export type ResolvedOptions = Required<Omit<ControllerOptions, 'clock' | 'onError' | 'trafficSeed' | 'metrics'>> & {
   clock: Clock;
   onError: (err: unknown, where: string) => void;
 };

@@ -65,12 +65,17 @@ describe('the charts nobody here wrote, on the simulated cluster', { concurrency
       }
 
       if (chart.kind === 'autoscaled') {
-        // The chart leaves replicas to the HPA; the API server defaults them to 1.
-        assert.equal(replicas, 1);
-        const hpa = cluster.store.get(KINDS.horizontalPodAutoscaler, ns, names.horizontalPodAutoscaler!);
-        assert.equal((hpa?.spec as JsonMap)?.scaleTargetRef?.name, names.deployment);
-        const pdb = cluster.store.get(KINDS.podDisruptionBudget, ns, names.podDisruptionBudget!);
-        assert.deepEqual((pdb?.spec as JsonMap)?.selector, { matchLabels: chart.selectorLabels(RELEASE) });
+        // The chart leaves replicas to the HPA, which (metrics or not) scales up to its minimum.
+        const minReplicas = (chart.values(RELEASE).autoscaling as JsonMap).minReplicas;
+        assert.equal(replicas, minReplicas);
+        const hpa = cluster.store.get(KINDS.horizontalPodAutoscaler, ns, names.horizontalPodAutoscaler!)!;
+        assert.equal((hpa.spec as JsonMap).scaleTargetRef.name, names.deployment);
+        assert.equal((hpa.status as JsonMap).desiredReplicas, minReplicas);
+        assert.equal(condition(hpa, 'ScalingActive'), 'False', 'no metrics for the pods');
+        const pdb = cluster.store.get(KINDS.podDisruptionBudget, ns, names.podDisruptionBudget!)!;
+        assert.deepEqual((pdb.spec as JsonMap).selector, { matchLabels: chart.selectorLabels(RELEASE) });
+        const { currentHealthy, desiredHealthy, disruptionsAllowed } = pdb.status as JsonMap;
+        assert.deepEqual({ currentHealthy, desiredHealthy, disruptionsAllowed }, { currentHealthy: minReplicas, desiredHealthy: 1, disruptionsAllowed: minReplicas - 1 });
       } else {
         assert.equal(cluster.store.get(KINDS.horizontalPodAutoscaler, ns, names.deployment), undefined);
       }
