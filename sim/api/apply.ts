@@ -60,7 +60,8 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     return created;
   }
   const previous = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[];
-  const others = previous.filter((e) => e.manager !== manager && !e.subresource);
+  // A status writer never owns what an applier sends; a scale writer (an HPA) owns spec.replicas.
+  const others = previous.filter((e) => e.manager !== manager && (!e.subresource || e.subresource === 'scale'));
   const ownersOf = (p: FieldPath) => others.filter((e) => ownedPaths(e.fieldsV1).some((q) => pathKey(q) === pathKey(p)));
 
   const conflicts: string[] = [];
@@ -73,7 +74,12 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     const owners = ownersOf(p);
     if (owners.length === 0) continue;
     if (force) takeOver.push(p);
-    else for (const o of owners) conflicts.push(`conflict with "${o.manager}"${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}: ${readableField(p)}`);
+    else {
+      for (const o of owners) {
+        const sub = o.subresource ? ` with subresource "${o.subresource}"` : '';
+        conflicts.push(`conflict with "${o.manager}"${sub}${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}: ${readableField(p)}`);
+      }
+    }
   }
   if (conflicts.length > 0) {
     const noun = conflicts.length === 1 ? 'conflict' : 'conflicts';

@@ -207,3 +207,25 @@ export function recordApply(after: KubeObject, previous: ManagedFieldsEntry[], m
   next.unshift({ manager, operation: 'Apply', apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: applied });
   after.metadata.managedFields = next;
 }
+
+/**
+ * recordSubresourceUpdate gives `manager` the fields `paths` as an Update entry of `subresource`
+ * (the HPA controller writing spec.replicas through `scale`), taking them from every other
+ * manager, an Apply one too: a later apply of a different value conflicts with it.
+ */
+export function recordSubresourceUpdate(obj: KubeObject, manager: string, subresource: string, apiVersion: string, paths: FieldPath[]): void {
+  const keys = new Set(paths.map(pathKey));
+  const next: ManagedFieldsEntry[] = [];
+  let mine: ManagedFieldsEntry | undefined;
+  for (const entry of (obj.metadata.managedFields ?? []) as ManagedFieldsEntry[]) {
+    if (entry.manager === manager && entry.operation === 'Update' && entry.subresource === subresource) {
+      mine = entry;
+      continue;
+    }
+    const kept = ownedPaths(entry.fieldsV1).filter((p) => !keys.has(pathKey(p)));
+    if (kept.length > 0) next.push({ ...entry, fieldsV1: treeFromPaths(kept) });
+  }
+  const owned = [...(mine ? ownedPaths(mine.fieldsV1).filter((p) => !keys.has(pathKey(p))) : []), ...paths];
+  next.push({ manager, operation: 'Update', apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: treeFromPaths(owned), subresource });
+  obj.metadata.managedFields = next;
+}

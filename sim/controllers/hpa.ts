@@ -15,6 +15,7 @@
 // and unready pods' special treatment on scale-up. Without PodMetrics for the pods' images the
 // HPA says so (FailedGetResourceMetric) and only keeps the bounds, as on a cluster without
 // metrics-server.
+import { recordSubresourceUpdate } from '../api/managed-fields.js';
 import type { PodMetrics } from '../metrics.js';
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
@@ -108,6 +109,8 @@ export class HorizontalPodAutoscalerController {
     }
     if (desired !== current) {
       (target.spec as Json).replicas = desired;
+      // Written through the scale subresource, which owns spec.replicas from then on.
+      recordSubresourceUpdate(target, 'kube-controller-manager', 'scale', 'apps/v1', [['f:spec', 'f:replicas']]);
       try {
         this.store.update(KINDS.deployment, target);
       } catch (err) {

@@ -224,3 +224,36 @@ describe('the API server and the kinds charts add', () => {
     assert.match(((await refused.json()) as Json).message, /spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
   });
 });
+
+describe('an HPA owns the replicas it sets', () => {
+  it('a later server-side apply of other replicas conflicts with the HPA, as on a real cluster', async () => {
+    const cluster = await startCluster({ podReadyDelayMs: 1 });
+    running.push(cluster);
+    const apply = (path: string, body: KubeObject, force = false) =>
+      fetch(`${cluster.url}${path}?fieldManager=helm${force ? '&force=true' : ''}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/apply-patch+yaml' },
+        body: JSON.stringify(body),
+      });
+    const shop = { ...deployment('shop', PRODUCTION, PRODUCTION, 1, 'repo/web:1'), metadata: { name: 'shop', namespace: 'default' } };
+    assert.equal((await apply('/apis/apps/v1/namespaces/default/deployments/shop', shop)).status, 201);
+    const autoscaler = { ...hpa('shop', 3, 5), metadata: { name: 'shop', namespace: 'default' } };
+    assert.equal((await apply('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/shop', autoscaler)).status, 201);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const scaled = cluster.store.get(KINDS.deployment, 'default', 'shop')!;
+    assert.equal((scaled.spec as Json).replicas, 3);
+    assert.deepEqual(
+      (scaled.metadata.managedFields as Json[]).map((m) => [m.manager, m.operation, m.subresource]),
+      [['helm', 'Apply', undefined], ['kube-controller-manager', 'Update', 'scale']],
+    );
+
+    // The same manifest again (replicas: 1) now fights the HPA.
+    const conflict = await apply('/apis/apps/v1/namespaces/default/deployments/shop', shop);
+    assert.equal(conflict.status, 409);
+    assert.match(((await conflict.json()) as Json).message, /conflict with "kube-controller-manager" with subresource "scale" using apps\/v1: \.spec\.replicas/);
+    // A manifest without replicas (a chart with autoscaling on) applies cleanly and keeps the HPA's count.
+    const { replicas: _, ...withoutReplicas } = shop.spec as Json;
+    assert.equal((await apply('/apis/apps/v1/namespaces/default/deployments/shop', { ...shop, spec: withoutReplicas })).status, 200);
+    assert.equal((cluster.store.get(KINDS.deployment, 'default', 'shop')!.spec as Json).replicas, 3);
+  });
+});
