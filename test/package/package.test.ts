@@ -2,8 +2,8 @@
 // README documents, nothing of the build; a global install from the tarball, with no registry and
 // an empty npm cache, adds exactly one package, and the installed CLI works from an empty
 // directory with no node_modules in reach: `version`, `plan` (README "Plan a release"), a cluster
-// command on the simulated cluster (the lazily loaded Kubernetes client), and every chunk of the
-// bundle loads. Times are not asserted here: `npm run bench` measures install and cold start.
+// command on the simulated cluster (the lazily loaded Kubernetes client), helm 4 running the shipped
+// post-renderer plugin, and every chunk of the bundle loads. Times are not asserted here: `npm run bench` measures install and cold start.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
@@ -58,10 +58,10 @@ function sizeOf(dir: string): number {
 
 describe('the packed tarball', () => {
   it('holds the bundle, the charts, plans and schemas, README and LICENSE, and nothing of the build', () => {
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/bin/helm-canary.mjs', 'stages/seven-stage.yaml', 'charts/canary-app/Chart.yaml', 'schema/canary.schema.json']) {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/bin/helm-canary.mjs', 'stages/seven-stage.yaml', 'charts/canary-app/Chart.yaml', 'schema/canary.schema.json', 'plugins/helm-canary-overlay/plugin.yaml', 'plugins/helm-canary-overlay/post-render.sh', 'plugins/helm-canary-overlay/post-render.cmd']) {
       assert.ok(packed.files.includes(file), `${file} is not in the tarball: ${packed.files.join(' ')}`);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|BENCHMARKS\.md|dist\/bin\/.+\.mjs|charts\/.+|stages\/.+|schema\/.+\.json)$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|BENCHMARKS\.md|dist\/bin\/.+\.mjs|charts\/.+|stages\/.+|schema\/.+\.json|plugins\/helm-canary-overlay\/(plugin\.yaml|post-render\.(sh|cmd)))$/;
     assert.deepEqual(packed.files.filter((f) => !allowed.test(f)), [], 'files outside what runs or is documented');
     assert.ok(packed.files.some((f) => f.startsWith('dist/bin/chunks/')), 'the bundle\'s lazily loaded chunks are missing');
   });
@@ -127,6 +127,23 @@ describe('a global install from the tarball, offline with an empty npm cache', (
     const script = `for (const c of ${JSON.stringify(chunks)}) await import(c);`;
     const r = await execa(process.execPath, ['--input-type=module', '-e', script], { cwd: emptyDir, env: userEnv(), extendEnv: false, reject: false, stdin: 'ignore' });
     assert.equal(r.exitCode, 0, String(r.stderr));
+  });
+
+  it("runs as helm 4's post-renderer from its shipped plugin, on a chart made by helm create", async () => {
+    const helm = join(repoRoot, '.cache', 'helm', 'helm4');
+    const home = join(work, 'helm home');
+    const helmEnv = userEnv({ HOME: home, HELM_DATA_HOME: join(home, 'data'), HELM_CONFIG_HOME: join(home, 'config'), HELM_CACHE_HOME: join(home, 'cache') });
+    const made = await execa(helm, ['create', join(work, 'web')], { env: helmEnv, extendEnv: false, stdin: 'ignore' });
+    assert.equal(made.exitCode, 0);
+    const values = join(work, 'stage.yaml');
+    const stage = (tag: string, replicas: number, weight: number) => ({ repository: 'nginx', tag, replicas, weight });
+    writeFileSync(values, JSON.stringify({ helmCanary: { production: stage('1.25', 2, 90), canary: stage('1.26', 1, 10), target: {}, routing: { hosts: [], gateways: [] } } }));
+    const bundle = join(installed.packageDir, 'dist', 'bin', 'helm-canary.mjs');
+    const args = ['template', 'rel', join(work, 'web'), '-f', values, '--post-renderer', 'helm-canary-overlay', ...[process.execPath, bundle, values].map((a) => `--post-renderer-args=${a}`)];
+    const r = await execa(helm, args, { env: { ...helmEnv, HELM_PLUGINS: join(installed.packageDir, 'plugins') }, extendEnv: false, reject: false, stdin: 'ignore' });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(r.stdout), /name: rel-web-canary/);
+    assert.match(String(r.stdout), /kind: VirtualService/);
   });
 
   it('deploys to the simulated cluster and reads its status (a cluster command, the chart it ships)', async () => {
