@@ -92,6 +92,17 @@ function routesTo(vs: Manifest, subset: string): boolean {
   return Array.isArray(http) && http.some((r) => (r.route ?? []).some((d) => d.destination?.subset === subset));
 }
 
+// autoscaled tells whether an HPA owns the Deployment's replicas: one targets it, and the chart
+// leaves spec.replicas out so that helm never resets the HPA's count.
+function autoscaled(objects: Manifest[], deployment: Manifest | undefined): boolean {
+  if (!deployment || deployment.spec?.replicas !== undefined) return false;
+  return objects.some((o) => {
+    if (o.kind !== 'HorizontalPodAutoscaler' || !(o.apiVersion ?? '').startsWith('autoscaling/')) return false;
+    const target = o.spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
+    return target?.kind === 'Deployment' && target.name === nameOf(deployment);
+  });
+}
+
 /**
  * discoverReleaseObjects finds the release's objects in its manifest, overrides first. Throws
  * ReleaseObjectsError listing everything missing or ambiguous. A DestinationRule is optional
@@ -126,6 +137,7 @@ export function discoverReleaseObjects(manifest: string, release: string, overri
     canary: canary!,
     virtualService: nameOf(vs!),
     ...(dr ? { destinationRule: nameOf(dr) } : {}),
+    ...(autoscaled(objects, deployments.find((d) => nameOf(d) === production)) ? { autoscaled: true } : {}),
     subsets,
   };
 }

@@ -54,6 +54,7 @@ const storedRecord = z.looseObject({
       canary: text(),
       virtualService: text(),
       destinationRule: z.optional(z.string()),
+      autoscaled: z.optional(z.boolean()),
       subsets: z.looseObject({ production: text(), canary: text() }),
     }),
   ),

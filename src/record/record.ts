@@ -31,6 +31,11 @@ export interface ReleaseObjects {
   canary: string;
   virtualService: string;
   destinationRule?: string;
+  /**
+   * autoscaled: an HPA owns production's replicas (overlay mode over a chart that leaves them out
+   * for its HPA). Production's replica count is then neither set nor checked; its pods must be ready.
+   */
+  autoscaled?: boolean;
   /** Subset names in the VirtualService / DestinationRule. */
   subsets: Record<DeploymentRole, string>;
 }

@@ -17,6 +17,6 @@ export interface ClusterView extends Observation {
 export async function readCluster(ctx: ReadPorts): Promise<ClusterView> {
   const objects = await ctx.objects();
   const live = await ctx.reader.readLive(ctx.spec.namespace, objects);
-  const values = liveToValues(live, objects);
+  const values = liveToValues(live, objects, ctx.spec.replicas);
   return { live, values, ready: values !== undefined && verifyLive(live, values, objects).length === 0 };
 }

@@ -4,6 +4,7 @@ import { deployApplies } from '../engine/index.js';
 import { BlockedError } from './rollout-errors.js';
 import { readCluster } from './cluster-view.js';
 import { runApplies } from './execute-applies.js';
+import { adopt, needsAdoption } from './adopt.js';
 import type { RunnerContext } from './context.js';
 import { ensureNotPending, withLock } from './guard.js';
 import { isActive } from './record.js';
@@ -27,10 +28,17 @@ export function deploy(ctx: RunnerContext, options: DeployOptions): Promise<void
       ]);
     }
     const installed = (await ensureNotPending(ctx, options.recover ?? false)) !== undefined;
-    // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic.
-    const observed = installed ? (await readCluster(ctx)).values : undefined;
-    await refuseUnrecordedRollout(ctx, observed, 'deploy is refused');
-    await runApplies(ctx, undefined, deployApplies(ctx.spec, options.tag, observed), observed);
+    if (ctx.spec.overlay && needsAdoption(installed ? await ctx.helm.values() : undefined)) {
+      // Overlay mode over a release without the overlay: nothing of ours runs yet, so there is
+      // no rollout to refuse; adopt it, then route by subsets.
+      const adopted = await adopt({ ...ctx, drainSeconds: ctx.plan.drainSeconds }, options.tag);
+      await runApplies(ctx, undefined, deployApplies(ctx.spec, options.tag, adopted), adopted);
+    } else {
+      // The cluster is the truth: a rollout whose record was lost still has canary pods or traffic.
+      const observed = installed ? (await readCluster(ctx)).values : undefined;
+      await refuseUnrecordedRollout(ctx, observed, 'deploy is refused');
+      await runApplies(ctx, undefined, deployApplies(ctx.spec, options.tag, observed), observed);
+    }
     ctx.reporter.outcome({ kind: 'deployed', release, image: `${ctx.spec.repository}:${options.tag}` });
   });
 }

@@ -60,7 +60,8 @@ async function applyOne(ctx: ApplyPorts, holder: RecordHolder | undefined, apply
     await ctx.values.withFile(apply.valuesFile, apply.values, (path) => {
       // Checked last thing before helm runs: the gate's wait above may have been long.
       ensureLockHeld(ctx);
-      return ctx.helm.upgrade(apply.helm.map((word) => (word === apply.valuesFile ? path : word)), options);
+      const argv = apply.helm.map((word) => (word === apply.valuesFile ? path : word));
+      return ctx.helm.upgrade(argv, ctx.spec.overlay ? { ...options, overlayValuesFile: path } : options);
     });
   } catch (err) {
     // A refusal (the lease lost, helm stuck or unable to reach the cluster) is not a failed stage.

@@ -120,6 +120,12 @@ export interface UpgradeOptions {
    * finds its plugin through HELM_PLUGINS; see src/helm/post-renderer.ts).
    */
   env?: Record<string, string>;
+  /**
+   * overlayValuesFile: overlay mode: helm runs helm-canary's post-renderer on the rendered chart,
+   * which reads the stage from this values file (the apply's generated one). The adapter adds the
+   * post-renderer's flags and environment for the helm version it runs.
+   */
+  overlayValuesFile?: string;
 }
 
 /**

@@ -105,7 +105,7 @@ function describePosition(found: Position, problems: string[]): string {
 /** buildStatus computes a release's status from what was read; no I/O. */
 export function buildStatus(inputs: StatusInputs): ReleaseStatus {
   const { release, namespace, record, helmStatus, lock, objects, live, stableRevision } = inputs;
-  const observed = liveToValues(live, objects);
+  const observed = liveToValues(live, objects, record?.replicas);
   let stage: ReleaseStatus['stage'] = null;
   let position = 'no rollout recorded';
   let nextMoves: string[] = [];

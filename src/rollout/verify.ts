@@ -12,6 +12,8 @@ export interface VerifyOptions {
    * crash-looping Deployment it does not touch.
    */
   readiness?: readonly DeploymentRole[];
+  /** traffic: whether the routing is checked too (default true; overlay mode's adoption routes without subsets). */
+  traffic?: boolean;
 }
 
 /** verifyLive lists every way `live` differs from `expected`; empty when the stage is in place. */
@@ -28,11 +30,15 @@ export function verifyLive(live: LiveState, expected: StageValues, objects: Rele
     }
     const image = `${want.repository}:${want.tag}`;
     if (got.image !== image) problems.push(`${role} Deployment ${name} runs ${got.image}, expected ${image}`);
-    if (got.desired !== want.replicas) problems.push(`${role} Deployment ${name} wants ${got.desired} replicas, expected ${want.replicas}`);
+    // An HPA's count is production's own: not compared, but all of its pods must be ready.
+    const autoscaled = role === 'production' && objects.autoscaled === true;
+    const replicas = autoscaled ? got.desired : want.replicas;
+    if (!autoscaled && got.desired !== want.replicas) problems.push(`${role} Deployment ${name} wants ${got.desired} replicas, expected ${want.replicas}`);
     if (!readiness.includes(role)) continue;
-    if (got.ready < want.replicas) problems.push(`${role} Deployment ${name} has ${got.ready}/${want.replicas} ready replicas at ${image}`);
+    if (got.ready < replicas) problems.push(`${role} Deployment ${name} has ${got.ready}/${replicas} ready replicas at ${image}`);
     else if (!got.settled) problems.push(`${role} Deployment ${name} is still rolling out`);
   }
+  if (options.traffic === false) return problems;
   const traffic = live.traffic;
   if (!traffic) problems.push(`VirtualService ${objects.virtualService} not found`);
   else {

@@ -4,7 +4,7 @@ import type { DeploymentRole, StageValues } from '../engine/index.js';
 import type { RunnerContext, WaitPorts } from './context.js';
 import type { LiveState, ReleaseObjects, WaitProgress } from './ports.js';
 import { durationMs } from './duration.js';
-import { verifyLive } from './verify.js';
+import { verifyLive, type VerifyOptions } from './verify.js';
 
 /** PROGRESS_EVERY_MS is how often a wait on pods reports its ready counts and what it still waits for. */
 export const PROGRESS_EVERY_MS = 5_000;
@@ -20,14 +20,14 @@ export function readinessTimeoutMs(ctx: Pick<RunnerContext, 'spec'>): number {
  * waitForState re-reads the cluster until it matches `expected` (pods ready on the `readiness`
  * Deployments only) or `timeoutMs` passes; returns what still differs, empty when it matches.
  */
-export async function waitForState(ctx: WaitPorts, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number): Promise<string[]> {
+export async function waitForState(ctx: WaitPorts, expected: StageValues, readiness: readonly DeploymentRole[], timeoutMs: number, options: Pick<VerifyOptions, 'traffic'> = {}): Promise<string[]> {
   const objects = await ctx.objects();
   const started = ctx.clock.now().getTime();
   const deadline = started + timeoutMs;
   let lastReport = started;
   for (;;) {
     const live = await ctx.reader.readLive(ctx.spec.namespace, objects);
-    const problems = verifyLive(live, expected, objects, { readiness });
+    const problems = verifyLive(live, expected, objects, { readiness, ...options });
     const now = ctx.clock.now().getTime();
     if (problems.length === 0 || now >= deadline) return problems;
     // A long wait says how far it got and what it waits for, so a CI log shows a stuck pod long

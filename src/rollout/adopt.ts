@@ -1,0 +1,59 @@
+// Overlay mode's adoption: the first apply over a release that has no overlay yet (installed by
+// plain helm, or not installed). It adds the canary Deployment (0 pods) and the DestinationRule and
+// widens the Service's selector, while the VirtualService still sends everything to the Service as
+// a whole, as before: no proxy may route to a subset before it has the rule that defines it. Only
+// after the drain wait does the next apply route by subsets.
+import { overlayChartValues, stableValues, upgradeArgs, type StageValues } from '../engine/index.js';
+import { OVERLAY_VALUES_KEY } from '../overlay/overlay-input.js';
+import type { ApplyPorts } from './context.js';
+import { StageFailedError, isRefusal } from './rollout-errors.js';
+import { ensureLockHeld } from './guard.js';
+import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
+
+/**
+ * needsAdoption tells whether the release's latest values lack a finished overlay: a release
+ * installed without helm-canary's overlay, one not installed yet, or an adoption interrupted
+ * before its second apply.
+ */
+export function needsAdoption(values: unknown): boolean {
+  const own = values && typeof values === 'object' ? (values as Record<string, unknown>)[OVERLAY_VALUES_KEY] : undefined;
+  return !own || typeof own !== 'object' || (own as Record<string, unknown>).adopting === true;
+}
+
+/**
+ * adopt runs the adoption apply at `tag` and waits for production's pods, then for the drain time,
+ * so the DestinationRule reaches every proxy before anything routes by subset. Returns the stage
+ * values now in place (production at `tag`, the canary at 0), except the routing, which the
+ * caller's next apply sets.
+ */
+export async function adopt(ctx: ApplyPorts & { drainSeconds: number }, tag: string): Promise<StageValues> {
+  const overlay = ctx.spec.overlay;
+  if (!overlay) throw new Error('adopt: the release is not in overlay mode');
+  const values = stableValues({ repository: ctx.spec.repository, stableTag: tag, newTag: tag, replicas: ctx.spec.replicas });
+  const title = `adopt ${ctx.spec.release}: canary Deployment at 0 pods and DestinationRule added, traffic still to the Service as a whole`;
+  const task = ctx.reporter.task(title);
+  try {
+    await ctx.values.withFile(`${ctx.spec.release}-adopt.values.yaml`, overlayChartValues(values, overlay, true), (path) => {
+      ensureLockHeld(ctx);
+      return ctx.helm.upgrade(upgradeArgs(ctx.spec, path, { wait: false, description: `helm-canary adopt ${tag}` }), { overlayValuesFile: path });
+    });
+  } catch (err) {
+    task.fail();
+    if (isRefusal(err)) throw err;
+    throw new StageFailedError(`${title}: helm upgrade failed`, [(err as Error).message]);
+  }
+  // Production's pods change only when `tag` differs from what ran; the routing is not checked:
+  // the VirtualService routes to the Service without subsets until the next apply.
+  const problems = await waitForState(ctx, values, ['production'], readinessTimeoutMs(ctx), { traffic: false });
+  if (problems.length) {
+    task.fail();
+    throw new StageFailedError(`${title}: production not ready within ${ctx.spec.helm.timeout}`, problems);
+  }
+  task.done();
+  if (ctx.drainSeconds > 0) {
+    const wait = ctx.reporter.task(`waiting ${ctx.drainSeconds}s for the DestinationRule to reach every proxy before routing by subset`);
+    await ctx.clock.sleep(ctx.drainSeconds * 1000);
+    wait.done();
+  }
+  return values;
+}
