@@ -111,10 +111,15 @@ for (const version of [3, 4] as const) {
       assert.equal(documentText(manifest, 'Pod', 'rel-demo-test-connection'), documentText(plain, 'Pod', 'rel-demo-test-connection'));
     });
 
-    it('is idempotent: running it on its own output changes nothing', () => {
+    it('is idempotent: running it on its own output changes nothing, and the next stage over it equals the next stage over the chart', () => {
+      const next = overlayInput();
+      next.values.canary.replicas = 3;
+      next.values.production.weight = 10;
+      next.values.canary.weight = 90;
       for (const manifest of [plain, autoscaled, extended]) {
         const once = overlayManifest(manifest, overlayInput());
         assert.equal(overlayManifest(once, overlayInput()), once);
+        assert.equal(overlayManifest(once, next), overlayManifest(manifest, next));
       }
     });
 
