@@ -31,8 +31,8 @@ for (const version of [3, 4] as const) {
     before(async () => {
       [plain, autoscaled, extended] = await Promise.all([
         renderHelmCreate(version),
-        renderHelmCreate(version, ['autoscaling.enabled=true']),
-        renderHelmCreate(version, ['autoscaling.enabled=true'], { 'pdb.yaml': PDB_TEMPLATE, ...CONFIG_AND_HOOK_TEMPLATES }),
+        renderHelmCreate(version, { sets: ['autoscaling.enabled=true'] }),
+        renderHelmCreate(version, { sets: ['autoscaling.enabled=true'], extraTemplates: { 'pdb.yaml': PDB_TEMPLATE, ...CONFIG_AND_HOOK_TEMPLATES } }),
       ]);
     });
 

@@ -2,7 +2,7 @@
 // by the real helm 3 and helm 4), small hand-written manifests for the edge cases, and readers that
 // look at the transform's output the way the cluster would.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,14 +12,27 @@ import { helmBinary } from '../sim/helm-env.js';
 
 const run = promisify(execFile);
 
+/** RenderOptions: values to --set, templates a team adds, and what to return. */
+export interface RenderOptions {
+  sets?: string[];
+  /** File name under templates/ to template text. */
+  extraTemplates?: Record<string, string>;
+  /**
+   * What a post-renderer is given instead of `helm template`'s output: helm 3 runs an executable
+   * (hooks left out); helm 4 runs a postrenderer/v1 plugin (hooks in, no `# Source:` comments, each
+   * object annotated with its template's file name). A pass-through post-renderer captures it.
+   */
+  postRendererInput?: boolean;
+}
+
 /**
- * renderHelmCreate runs `helm create demo`, adds `extraTemplates` (file name to template) the way a
- * team adds its own, then `helm template rel demo [--set ...]`, with a private HOME.
+ * renderHelmCreate runs `helm create demo` with the real helm, adds `extraTemplates` the way a
+ * team adds its own, then `helm template rel demo [--set ...]`, all in a private HOME.
  */
-export async function renderHelmCreate(version: 3 | 4, sets: string[] = [], extraTemplates: Record<string, string> = {}, release = 'rel'): Promise<string> {
+export async function renderHelmCreate(version: 3 | 4, options: RenderOptions = {}): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), `overlay-helm${version}-`));
   try {
-    const env = {
+    const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: home,
       HELM_CACHE_HOME: join(home, 'cache'),
@@ -28,9 +41,26 @@ export async function renderHelmCreate(version: 3 | 4, sets: string[] = [], extr
     };
     const chart = join(home, 'demo');
     await run(helmBinary(version), ['create', chart], { env });
-    for (const [file, text] of Object.entries(extraTemplates)) await writeFile(join(chart, 'templates', file), text);
-    const { stdout } = await run(helmBinary(version), ['template', release, chart, ...sets.flatMap((s) => ['--set', s])], { env });
-    return stdout;
+    for (const [file, text] of Object.entries(options.extraTemplates ?? {})) await writeFile(join(chart, 'templates', file), text);
+    const args = ['template', 'rel', chart, ...(options.sets ?? []).flatMap((s) => ['--set', s])];
+    if (!options.postRendererInput) return (await run(helmBinary(version), args, { env })).stdout;
+
+    const captured = join(home, 'post-renderer-input.yaml');
+    const script = `#!/bin/sh\ntee '${captured}'\n`;
+    if (version === 3) {
+      await writeFile(join(home, 'capture.sh'), script, { mode: 0o755 });
+      await run(helmBinary(version), [...args, '--post-renderer', join(home, 'capture.sh')], { env });
+    } else {
+      const plugin = join(home, 'plugins', 'capture');
+      await mkdir(plugin, { recursive: true });
+      await writeFile(
+        join(plugin, 'plugin.yaml'),
+        'apiVersion: v1\nname: capture\ntype: postrenderer/v1\nruntime: subprocess\nversion: 1.0.0\nruntimeConfig:\n  platformCommand:\n    - command: /bin/sh ${HELM_PLUGIN_DIR}/capture.sh\n',
+      );
+      await writeFile(join(plugin, 'capture.sh'), script);
+      await run(helmBinary(version), [...args, '--post-renderer', 'capture'], { env: { ...env, HELM_PLUGINS: join(home, 'plugins') } });
+    }
+    return await readFile(captured, 'utf8');
   } finally {
     await rm(home, { recursive: true, force: true });
   }
