@@ -2,7 +2,8 @@
 // No containers run; a pod's life is a few timed status writes: Pending at creation, then
 // Running and Ready after `podReadyDelayMs` (a run-to-completion pod, restartPolicy Never or
 // OnFailure, then Succeeded after `podRunToCompletionMs`), unless a fault says the image never gets ready or
-// crash-loops (a fault may also turn pods that already run an image unready or crash-looping, see
+// crash-loops, or a readiness probe names a port the container lacks (probes are not run
+// otherwise; a fault may also turn pods that already run an image unready or crash-looping, see
 // Faults.setImageBehaviour's `existingPods`). Deletion is graceful as on a real node: the pod carries a deletionTimestamp for
 // `podTerminationDelayMs` (Envoy may still send it requests meanwhile), or for its grace period
 // (deletionGracePeriodSeconds) when that is shorter, then it is removed. A grace period of 0 never
@@ -11,7 +12,7 @@ import type { Faults, PodBehaviour } from '../faults.js';
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import type { TimerHandle } from './clock.js';
-import { asList, containerImages, isNotFound, isTerminating, podIsReady, specOf, statusOf, timestamp } from './objects.js';
+import { asJson, asList, containerImages, isNotFound, isTerminating, podIsReady, specOf, statusOf, timestamp } from './objects.js';
 import type { Json } from './objects.js';
 import type { ResolvedOptions } from './options.js';
 import { objectKey } from './queue.js';
@@ -23,6 +24,20 @@ import { objectKey } from './queue.js';
 export function runsToCompletion(pod: KubeObject): boolean {
   const policy = specOf(pod).restartPolicy;
   return policy === 'Never' || policy === 'OnFailure';
+}
+
+/**
+ * probesUnknownPort tells whether a container's readiness probe names a port (`port: http`) the
+ * container does not declare: the kubelet's probe then fails every time and the pod never
+ * becomes ready. (The probes are otherwise not run: a pod's readiness comes from the faults.)
+ */
+export function probesUnknownPort(pod: KubeObject): boolean {
+  return asList(specOf(pod).containers).some((c) => {
+    const probe = asJson(c.readinessProbe);
+    const port = asJson(probe.httpGet).port ?? asJson(probe.tcpSocket).port ?? asJson(probe.grpc).port;
+    if (typeof port !== 'string' || /^\d+$/.test(port)) return false;
+    return !asList(c.ports).some((p) => p.name === port);
+  });
 }
 
 /**
@@ -124,7 +139,8 @@ export class Kubelet {
   private start(life: PodLife): void {
     const pod = this.store.get(KINDS.pod, life.namespace, life.name);
     if (!pod || isTerminating(pod)) return;
-    const behaviour = this.faults.podBehaviour(containerImages(specOf(pod)));
+    const fromFaults = this.faults.podBehaviour(containerImages(specOf(pod)));
+    const behaviour = fromFaults === 'ready' && probesUnknownPort(pod) ? 'never-ready' : fromFaults;
     const now = this.options.clock.now();
     const status = statusOf(pod);
     status.phase = 'Running';
