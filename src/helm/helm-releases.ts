@@ -7,7 +7,11 @@
 // (the runner reports them as a failed stage).
 import { wasDeployed } from '../rollout/helm-revision-status.js';
 import type { HelmReleases, HelmReleaseStatus, HelmRevisionValues, UpgradeOptions } from '../rollout/ports.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HelmError } from './helm-error.js';
+import { postRendererInvocation, readPostRenderFailure } from './post-renderer.js';
 import { withRefusalsTyped } from './helm-refusals.js';
 import type { HelmRunner } from './helm-runner.js';
 import { usesSecretStorage, type ReleaseStorageReader } from './release-storage.js';
@@ -120,10 +124,12 @@ export class HelmReleasesAdapter implements HelmReleases {
   private readonly release: string;
   private readonly namespace: string;
   private readonly timeout: string;
+  private readonly env: NodeJS.ProcessEnv;
   /** storage is the reader in use: undefined when none was given or helm's driver is not Secrets. */
   private readonly storage: ReleaseStorageReader | undefined;
 
   constructor(options: HelmReleasesAdapterOptions) {
+    this.env = options.env ?? {};
     this.runner = options.runner;
     this.release = options.release;
     this.namespace = options.namespace;
@@ -133,10 +139,32 @@ export class HelmReleasesAdapter implements HelmReleases {
   }
 
   async upgrade(argv: string[], options: UpgradeOptions = {}): Promise<void> {
+    if (options.overlayValuesFile) return this.upgradeWithOverlay(argv, options, options.overlayValuesFile);
     try {
       await this.runner.upgrade(await ownershipArgv(this.runner, this.release, this.namespace, argv, options), options.env ? { env: options.env } : {});
     } catch (err) {
       throw withRefusalsTyped(err);
+    }
+  }
+
+  // Overlay mode: helm runs helm-canary's post-renderer, with the flags and environment of the
+  // helm version at hand, in a directory of its own removed afterwards. When the post-renderer
+  // refused the chart, its own words replace helm's "error while running post render".
+  private async upgradeWithOverlay(argv: string[], options: UpgradeOptions, valuesFile: string): Promise<void> {
+    const workDir = await mkdtemp(join(tmpdir(), 'helm-canary-post-render-'));
+    try {
+      const { major } = await this.runner.version();
+      const env = { ...process.env, ...this.env, ...options.env };
+      const invocation = await postRendererInvocation({ helmMajor: major >= 4 ? 4 : 3, valuesFile, workDir, env, helmBinary: this.runner.binary });
+      try {
+        await this.runner.upgrade(await ownershipArgv(this.runner, this.release, this.namespace, [...argv, ...invocation.args], options), { env: { ...options.env, ...invocation.env } });
+      } catch (err) {
+        const refused = await readPostRenderFailure(invocation);
+        if (refused) throw new Error(`helm-canary's overlay (helm's post-renderer) refused the chart, so helm applied nothing: ${refused}`, { cause: err });
+        throw withRefusalsTyped(err);
+      }
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
     }
   }
 

@@ -59,8 +59,15 @@ export const RESOURCES = {
 } as const;
 export type Resource = keyof typeof RESOURCES;
 
+/** ObservedObjects name the Deployments and VirtualService observe() reads (default: the reference chart's). */
+export interface ObservedObjects {
+  production: string;
+  canary: string;
+  virtualService: string;
+}
+
 /** givenCluster starts a simulated cluster (or takes a namespace on E2E_KUBECONFIG's) and a canary.yaml for `release` (drain 0, helm timeout 20s). */
-export async function givenCluster(helm: HelmMajor, options: { release?: string; namespace?: string; config?: Record<string, unknown>; cluster?: Record<string, unknown> } = {}): Promise<Env> {
+export async function givenCluster(helm: HelmMajor, options: { release?: string; namespace?: string; config?: Record<string, unknown>; cluster?: Record<string, unknown>; objects?: ObservedObjects } = {}): Promise<Env> {
   const helmPaths = await setupHelm();
   const release = options.release ?? 'productpage';
   const dir = mkdtempSync(join(tmpdir(), 'hc-e2e-'));
@@ -114,8 +121,9 @@ export async function givenCluster(helm: HelmMajor, options: { release?: string;
       const d = await get('deployment', name);
       return { image: d?.spec?.template?.spec?.containers?.[0]?.image, replicas: d?.spec?.replicas, ready: d?.status?.readyReplicas ?? 0 };
     };
+    const names = options.objects ?? { production: `${release}-production`, canary: `${release}-canary`, virtualService: release };
     const [production, canary, vs, cm] = await Promise.all([
-      dep(`${release}-production`), dep(`${release}-canary`), get('virtualService', release), get('configMap', `helm-canary-${release}`),
+      dep(names.production), dep(names.canary), get('virtualService', names.virtualService), get('configMap', `helm-canary-${release}`),
     ]);
     const weights = { production: 0, canary: 0 };
     for (const r of vs?.spec?.http?.[0]?.route ?? []) weights[r.destination.subset as 'production' | 'canary'] = r.weight ?? 0;

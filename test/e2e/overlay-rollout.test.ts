@@ -1,0 +1,55 @@
+// Overlay mode end to end: a chart made by `helm create` (nobody here wrote it), used as it is,
+// deployed, rolled out through every stage and rolled back, by the built CLI with real helm.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAnyChart, type AnyChart } from '../helpers/any-charts.js';
+import { givenCluster, stageShape, type Env, type HelmMajor } from '../helpers/e2e.js';
+
+const RELEASE = 'web';
+
+async function ok(env: Env, args: string[]): Promise<string> {
+  const r = await env.cli(args);
+  assert.equal(r.exitCode, 0, `helm-canary ${args.join(' ')}: ${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+function overlayRollout(helm: HelmMajor): void {
+  describe(`overlay mode with helm ${helm}: helm create's chart as it is`, { concurrency: false }, () => {
+    let env: Env;
+    let chart: AnyChart;
+    before(async () => {
+      chart = await createAnyChart('scaffold', helm, { name: RELEASE });
+      const objects = chart.objects(RELEASE);
+      env = await givenCluster(helm, {
+        release: RELEASE,
+        objects: { production: objects.deployment, canary: `${objects.deployment}-canary`, virtualService: objects.service },
+        config: { chart: chart.dir, valuesFiles: [await chart.writeValues(RELEASE)], mode: 'overlay' },
+      });
+    });
+    after(async () => {
+      await env?.stop();
+      await chart?.remove();
+    });
+
+    it('deploys, rolls out through every stage and back, then rolls back a second rollout', async () => {
+      await ok(env, ['deploy', '--tag', '1.0']);
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
+      await ok(env, ['start', '--new-tag', '2.0']);
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
+      await ok(env, ['promote', '--to', '7']);
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+      await ok(env, ['start', '--new-tag', '3.0']);
+      await ok(env, ['promote', '--to', '4']);
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/0 C 3.0/2/100');
+      await ok(env, ['rollback']);
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+      const status = JSON.parse(await ok(env, ['status', '-o', 'json']));
+      assert.equal(status.stage?.number ?? status.stage, 1, JSON.stringify(status));
+    });
+  });
+}
+
+describe('overlay mode end to end', { concurrency: true }, () => {
+  overlayRollout(4);
+  overlayRollout(3);
+});
