@@ -235,7 +235,7 @@ describe('an HPA owns the replicas it sets', () => {
         headers: { 'content-type': 'application/apply-patch+yaml' },
         body: JSON.stringify(body),
       });
-    const shop = { ...deployment('shop', PRODUCTION, PRODUCTION, 1, 'repo/web:1'), metadata: { name: 'shop', namespace: 'default' } };
+    const shop: KubeObject = { ...deployment('shop', PRODUCTION, PRODUCTION, 1, 'repo/web:1'), metadata: { name: 'shop', namespace: 'default' } };
     assert.equal((await apply('/apis/apps/v1/namespaces/default/deployments/shop', shop)).status, 201);
     const autoscaler = { ...hpa('shop', 3, 5), metadata: { name: 'shop', namespace: 'default' } };
     assert.equal((await apply('/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/shop', autoscaler)).status, 201);
