@@ -21,7 +21,8 @@ export interface ManifestDocument {
 
 /** parseManifest splits a rendered manifest into its documents; OverlayError when one is not YAML. */
 export function parseManifest(manifest: string): ManifestDocument[] {
-  const docs = parseAllDocuments(manifest, { version: YAML_VERSION, prettyErrors: false });
+  // intAsBigInt: an integer is written back with all its digits when its document is re-serialized.
+  const docs = parseAllDocuments(manifest, { version: YAML_VERSION, prettyErrors: false, intAsBigInt: true });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
   const out: ManifestDocument[] = [];
   for (const [index, doc] of Array.from(docs).entries()) {

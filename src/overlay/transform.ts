@@ -33,7 +33,8 @@ export function overlayManifest(manifest: string, input: OverlayInput): string {
     if (index === deploymentIndex) {
       const { doc } = document;
       doc.setIn(['spec', 'template', 'spec', 'containers', plan.targets.container.index, 'image'], imageOf(input.values.production));
-      if (stageSetsProductionReplicas(plan)) doc.setIn(['spec', 'replicas'], input.values.production.replicas);
+      // A BigInt, as parseManifest reads integers, so an unchanged count leaves the document as read.
+      if (stageSetsProductionReplicas(plan)) doc.setIn(['spec', 'replicas'], BigInt(input.values.production.replicas));
       out.push(unlessUnchanged(document));
       out.push({ doc: buildCanaryDeployment(doc, plan, input) });
     } else if (index === serviceIndex) {

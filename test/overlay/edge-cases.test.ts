@@ -277,3 +277,45 @@ describe('documents and values', () => {
     assertOverlayError(() => overlayManifest('---\nkind: [unclosed\n', overlayInput()), /not valid YAML/);
   });
 });
+
+describe('what the overlay changes in the chart\'s own documents', () => {
+  it('production already at the stage\'s image and replicas: its document is written back byte for byte', () => {
+    const d = deployment('web', '{app: web, release: r}', '{app: web, release: r}').replace('image: old/app:0', 'image: "registry.example/app:1.0.0"  # pinned').replace('replicas: 2', 'replicas: 3');
+    const manifest = manifestOf(d, WEB_SVC);
+    assert.equal(documentText(overlayManifest(manifest, overlayInput()), 'Deployment', 'web'), documentText(manifest, 'Deployment', 'web'));
+  });
+
+  it('production re-written for a new image keeps every other value, comments and big integers included', () => {
+    const d = `# Source: t/templates/web.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations: {note: keep}
+spec:
+  replicas: 3 # how many
+  revisionHistoryLimit: 010
+  selector:
+    matchLabels: {app: web, release: r}
+  template:
+    metadata:
+      labels: {app: web, release: r}
+    spec:
+      terminationGracePeriodSeconds: 12345678901234567890
+      containers:
+        - name: app
+          image: old/app:0
+          args: [--level, "on", 1e3]
+          env:
+            - {name: WHEN, value: "2024-01-01"}
+`;
+    const manifest = manifestOf(d, WEB_SVC);
+    const out = overlayManifest(manifest, overlayInput());
+    assert.match(documentText(out, 'Deployment', 'web'), /^# Source: t\/templates\/web.yaml\n/);
+    assert.match(documentText(out, 'Deployment', 'web'), /replicas: 3 # how many/);
+    assert.match(documentText(out, 'Deployment', 'web'), /terminationGracePeriodSeconds: 12345678901234567890/);
+    const [before, after] = [manifest, out].map((m) => find(objectsOf(m), 'Deployment', 'web'));
+    after.spec.template.spec.containers[0].image = before.spec.template.spec.containers[0].image;
+    assert.deepEqual(after, before, 'only the image changed');
+  });
+});
