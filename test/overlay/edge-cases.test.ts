@@ -319,3 +319,26 @@ spec:
     assert.deepEqual(after, before, 'only the image changed');
   });
 });
+
+describe('describeOverlay', () => {
+  it('says what each choice means for people, and lists hooks', () => {
+    const hook = deployment('warm', '{app: warm, x: y}', '{app: warm, x: y}', { annotations: '{"helm.sh/hook": post-install}' });
+    const d = describeOverlay(manifestOf(WEB, WEB_SVC, hook), overlayInput({ routing: { hosts: ['web.example.com'], gateways: ['gw'] } }));
+    assert.equal(d.canaryDeployment, 'web-canary');
+    assert.deepEqual(d.productionSubset, { app: 'web', release: 'r' });
+    assert.deepEqual(d.canarySubset, { release: 'r', 'helm-canary.io/track': 'canary' });
+    assert.equal(d.serviceSelectorChanged, true);
+    assert.deepEqual(d.hosts, ['web', 'web.example.com']);
+    assert.deepEqual(d.gateways, ['gw', 'mesh']);
+    assert.deepEqual(d.hooks, [{ kind: 'Deployment', name: 'warm', hook: 'post-install' }]);
+    const notes = d.notes.join('\n');
+    assert.match(notes, /The canary's pods lack app, so Deployment "web"'s selector \(unchanged\) never counts them/);
+    assert.match(notes, /Service "web" loses app from its selector/);
+    assert.match(notes, /restarts no pod/);
+    assert.match(notes, /Hooks are left exactly as rendered: Deployment "warm" \(post-install\)/);
+  });
+
+  it('throws the same OverlayError the transform would', () => {
+    assertOverlayError(() => describeOverlay(manifestOf(WEB), overlayInput()), /No Service of the chart selects/);
+  });
+});
