@@ -89,6 +89,7 @@ export function apiResourceList(group: string, version: string): Record<string, 
     if (hasStatusSubresource(kind)) {
       resources.push({ name: `${kind.resource}/status`, singularName: '', namespaced: kind.namespaced, kind: kind.kind, verbs: STATUS_VERBS });
     }
+    if (kind.kind === 'Pod') resources.push({ name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources };
 }
@@ -126,8 +127,13 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1'): R
           singularResource: singular(kind),
           verbs: VERBS,
           ...(kind.shortNames ? { shortNames: kind.shortNames } : {}),
-          ...(hasStatusSubresource(kind)
-            ? { subresources: [{ subresource: 'status', responseKind: { group, version: v, kind: kind.kind }, verbs: STATUS_VERBS }] }
+          ...(hasStatusSubresource(kind) || kind.kind === 'Pod'
+            ? {
+                subresources: [
+                  ...(hasStatusSubresource(kind) ? [{ subresource: 'status', responseKind: { group, version: v, kind: kind.kind }, verbs: STATUS_VERBS }] : []),
+                  ...(kind.kind === 'Pod' ? [{ subresource: 'eviction', responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] }] : []),
+                ],
+              }
             : {}),
         })),
         freshness: 'Current',

@@ -1,5 +1,5 @@
 // The simulated Kubernetes API server: plain HTTP on 127.0.0.1, serving discovery, an OpenAPI
-// stub and generic REST (get, list, watch, create, update, status, patch, apply, delete) for the
+// stub, pod eviction and generic REST (get, list, watch, create, update, status, patch, apply, delete) for the
 // kinds in ../store/resources.ts, over one ObjectStore. Faults are consulted before each request.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -23,6 +23,7 @@ import {
   versionInfo,
   wantedAggregatedVersion,
 } from './discovery.js';
+import { evictPod } from './eviction.js';
 import { recordUpdate } from './managed-fields.js';
 import { openApiGroupVersion, openApiRoot } from './openapi.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
@@ -182,6 +183,12 @@ export class ApiServer {
     }
     const route = parseResourcePath(trimmed);
     if (!route) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (route.kind === KINDS.pod && route.subresource === 'eviction' && route.name !== undefined) {
+      if (method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      const eviction = this.decode(req, body, ['application/json', 'application/yaml']) as Record<string, unknown>;
+      const pod = this.mustGet(route);
+      return sendJson(res, 201, evictPod(this.store, pod, eviction ?? {}, Date.now(), this.dryRun(query)));
+    }
     if (route.subresource && !(route.subresource === 'status' && hasStatusSubresource(route.kind))) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     }

@@ -257,3 +257,44 @@ describe('an HPA owns the replicas it sets', () => {
     assert.equal((cluster.store.get(KINDS.deployment, 'default', 'shop')!.spec as Json).replicas, 3);
   });
 });
+
+describe('the Eviction API', () => {
+  it("evicts a pod only while its PDB allows a disruption; the other track's pods are not its budget's", async () => {
+    const cluster = await startCluster({ podReadyDelayMs: 1, podTerminationDelayMs: 60_000 });
+    running.push(cluster);
+    const { store } = cluster;
+    store.create(KINDS.deployment, { ...deployment('shop', PRODUCTION, PRODUCTION, 3, 'repo/web:1'), metadata: { name: 'shop', namespace: 'default' } });
+    store.create(KINDS.deployment, { ...deployment('shop-canary', CANARY, CANARY, 1, 'repo/web:2'), metadata: { name: 'shop-canary', namespace: 'default' } });
+    store.create(KINDS.podDisruptionBudget, {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'shop', namespace: 'default' },
+      spec: { minAvailable: 2, selector: { matchLabels: PRODUCTION } },
+    });
+    const ready = () => store.list(KINDS.pod, 'default').filter((p) => condition(p, 'Ready')?.status === 'True' && !p.metadata.deletionTimestamp);
+    for (let i = 0; i < 100 && ready().length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const evict = (pod: KubeObject) =>
+      fetch(`${cluster.url}/api/v1/namespaces/default/pods/${pod.metadata.name}/eviction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'default' } }),
+      });
+    const production = ready().filter((p) => p.metadata.labels?.instance === 'shop');
+    const canary = ready().filter((p) => p.metadata.labels?.track === 'canary');
+    assert.equal(production.length, 3);
+    assert.equal(canary.length, 1);
+    // Replacements take their time to start, so the budget is spent until they are ready.
+    cluster.faults.setImageReadyDelay('repo/web:1', 60_000);
+
+    assert.equal((await evict(production[0]!)).status, 201);
+    assert.ok(store.get(KINDS.pod, 'default', production[0]!.metadata.name)!.metadata.deletionTimestamp, 'evicted pod terminating');
+    const refused = await evict(production[1]!);
+    assert.equal(refused.status, 429);
+    const body = (await refused.json()) as Json;
+    assert.equal(body.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+    assert.equal(body.details.causes[0].message, 'The disruption budget shop needs 2 healthy pods and has 2 currently');
+    assert.equal(store.get(KINDS.pod, 'default', production[1]!.metadata.name)!.metadata.deletionTimestamp, undefined);
+    // No budget covers the canary's pods.
+    assert.equal((await evict(canary[0]!)).status, 201);
+  });
+});
