@@ -106,11 +106,19 @@ describe('the charts nobody here wrote, on the simulated cluster', { concurrency
       const backend = (ingress.spec as JsonMap).rules[0].http.paths[0].backend;
       assert.deepEqual(backend, { service: { name: names.service, port: { number: 80 } } });
     }
+
+    // Uninstall removes the release's objects; a hook Job is not the release's (helm does not track
+    // hook resources), so it stays, as on a real cluster.
+    const gone = await helm(['uninstall', '-n', ns, RELEASE, '--wait', '--timeout', '40s']);
+    assert.equal(gone.code, 0, `helm ${chart.helm} uninstall: ${gone.stderr}`);
+    const left = [KINDS.deployment, KINDS.service, KINDS.serviceAccount, KINDS.configMap, KINDS.horizontalPodAutoscaler, KINDS.podDisruptionBudget, KINDS.ingress, KINDS.replicaSet, KINDS.job]
+      .flatMap((kind) => cluster.store.list(kind, ns).map((o) => `${o.kind}/${o.metadata.name}`));
+    assert.deepEqual(left, chart.kind === 'hooked' ? [`Job/${names.hookJob}`] : []);
   }
 
   for (const helmMajor of [3, 4] as const) {
     for (const kind of ANY_CHART_KINDS) {
-      it(`helm ${helmMajor}: the ${kind} chart installs and upgrades with --wait`, async () => {
+      it(`helm ${helmMajor}: the ${kind} chart installs, upgrades and uninstalls with --wait`, async () => {
         const chart = await createAnyChart(kind, helmMajor);
         charts.push(chart);
         await installAndUpgrade(chart, `h${helmMajor}-${kind}`);
