@@ -51,6 +51,8 @@ export interface AnyChart {
   name: string;
   /** The chart directory. */
   dir: string;
+  /** Where the chart reads its image (helm create's own paths, the overlay's default valuePaths). */
+  imagePaths: { repository: 'image.repository'; tag: 'image.tag' };
   /**
    * values are the values to install the chart with, for a release name (the mounted ConfigMap's
    * name depends on it). They set `image.repository` and never `image.tag`: the tag is the
@@ -204,6 +206,7 @@ export async function createAnyChart(kind: AnyChartKind, helm: 3 | 4, options: A
       helm,
       name,
       dir,
+      imagePaths: { repository: 'image.repository', tag: 'image.tag' },
       values,
       objects,
       selectorLabels: (release) => ({ 'app.kubernetes.io/name': trunc63(name), 'app.kubernetes.io/instance': release }),
