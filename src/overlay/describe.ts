@@ -75,6 +75,11 @@ export function describeOverlay(manifest: string, input: Pick<OverlayInput, 'tar
       );
     }
   }
+  for (const other of plan.selectingProductionOnly) {
+    warnings.push(
+      `${other.kind} "${other.name}" selects production's pods by label but not the canary's (they lack ${k}), so it does not apply to the canary. Select by labels both tracks have (the Service's selector after the overlay: ${formatLabels(plan.serviceSelectorAfter)}) if it should.`,
+    );
+  }
   if (plan.hooks.length > 0) notes.push(`Hooks are left exactly as rendered: ${plan.hooks.map((h) => `${h.kind} "${h.name}" (${h.hook})`).join(', ')}.`);
 
   return {

@@ -15,11 +15,13 @@ import {
   isDeployment,
   isGenerated,
   isHook,
+  isService,
   kindOf,
   nameOf,
   podLabelsOf,
   readLabelSelector,
   selectorMatches,
+  stringMap,
   without,
   type KubeObject,
   type Labels,
@@ -72,6 +74,11 @@ export interface OverlayPlan {
   autoscalers: AutoscalerFound[];
   disruptionBudgets: DisruptionBudgetFound[];
   hooks: (ObjectRef & { hook: string })[];
+  /**
+   * Other objects of the chart that select production's pods by label but not the canary's (they
+   * lack k): a NetworkPolicy, an Istio policy or another Service then does not apply to the canary.
+   */
+  selectingProductionOnly: ObjectRef[];
   /** Indexes of documents a previous overlay generated: dropped, then made again. */
   previouslyGenerated: number[];
 }
@@ -127,6 +134,7 @@ export function planOverlay(values: readonly unknown[], target: OverlayTarget): 
     autoscalers: autoscalersOf(chart, targets.deployment.object),
     disruptionBudgets: disruptionBudgetsOf(chart, targets.podLabels, canaryPodLabels),
     hooks,
+    selectingProductionOnly: selectingProductionOnly(chart, targets, canaryPodLabels),
     previouslyGenerated,
   };
 }
@@ -182,7 +190,33 @@ function disruptionBudgetsOf(chart: Candidate[], productionPodLabels: Labels, ca
     });
 }
 
-/** hasReplicas tells whether the autoscalers leave production's replicas to the stage. */
+/** POD_SELECTOR_PATHS says where kinds that apply to pods by label keep their selector (a LabelSelector, or a plain label map). */
+const POD_SELECTOR_PATHS: Record<string, { path: string[]; plain: boolean }> = {
+  NetworkPolicy: { path: ['spec', 'podSelector'], plain: false },
+  AuthorizationPolicy: { path: ['spec', 'selector', 'matchLabels'], plain: true },
+  PeerAuthentication: { path: ['spec', 'selector', 'matchLabels'], plain: true },
+  RequestAuthentication: { path: ['spec', 'selector', 'matchLabels'], plain: true },
+  Telemetry: { path: ['spec', 'selector', 'matchLabels'], plain: true },
+  Sidecar: { path: ['spec', 'workloadSelector', 'labels'], plain: true },
+  EnvoyFilter: { path: ['spec', 'workloadSelector', 'labels'], plain: true },
+  PodMonitor: { path: ['spec', 'selector'], plain: false },
+  Service: { path: ['spec', 'selector'], plain: true },
+};
+
+function selectingProductionOnly(chart: Candidate[], targets: Targets, canaryPodLabels: Labels): ObjectRef[] {
+  return chart.flatMap((c) => {
+    const where = POD_SELECTOR_PATHS[kindOf(c.object)];
+    if (!where || c === targets.service || (kindOf(c.object) === 'Service' && !isService(c.object))) return [];
+    const raw = get(c.object, where.path);
+    // A missing selector selects nothing here (a Service without one, an Istio policy for the whole namespace).
+    if (raw === undefined || raw === null) return [];
+    const selector = where.plain ? { matchLabels: stringMap(raw), matchExpressions: [] } : readLabelSelector(raw);
+    if (where.plain && Object.keys(selector.matchLabels).length === 0) return [];
+    return selectorMatches(selector, targets.podLabels) && !selectorMatches(selector, canaryPodLabels) ? [{ kind: kindOf(c.object), name: nameOf(c.object) }] : [];
+  });
+}
+
+/** stageSetsProductionReplicas tells whether production's replicas are the stage's (no HPA owns them). */
 export function stageSetsProductionReplicas(plan: OverlayPlan): boolean {
   return !plan.autoscalers.some((a) => a.ownsProductionReplicas);
 }

@@ -342,3 +342,27 @@ describe('describeOverlay', () => {
     assertOverlayError(() => describeOverlay(manifestOf(WEB), overlayInput()), /No Service of the chart selects/);
   });
 });
+
+describe('other objects that select pods by label', () => {
+  const netpol = (selector: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web}\nspec:\n  podSelector: ${selector}\n  policyTypes: [Ingress]\n`;
+  const authz = (labels: string) => `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: ${labels}}\n  action: ALLOW\n`;
+
+  it('a NetworkPolicy or Istio policy on the Deployment\'s selector does not apply to the canary: describeOverlay warns; the objects are left as rendered', () => {
+    const manifest = manifestOf(WEB, WEB_SVC, netpol('{matchLabels: {app: web, release: r}}'), authz('{app: web}'));
+    const warnings = describeOverlay(manifest, overlayInput()).warnings.join('\n');
+    assert.match(warnings, /NetworkPolicy "web" selects production's pods by label but not the canary's \(they lack app\)/);
+    assert.match(warnings, /AuthorizationPolicy "web" selects production's pods/);
+    const out = overlayManifest(manifest, overlayInput());
+    assert.equal(documentText(out, 'NetworkPolicy', 'web'), documentText(manifest, 'NetworkPolicy', 'web'));
+  });
+
+  it('selectors both tracks match raise no warning', () => {
+    const manifest = manifestOf(WEB, WEB_SVC, netpol('{matchLabels: {release: r}}'), authz('{release: r}'), service('web-headless', '{release: r}'));
+    assert.deepEqual(describeOverlay(manifest, overlayInput({ target: { service: 'web' } })).warnings, []);
+  });
+
+  it('another Service on the Deployment\'s selector (say a headless one) does not reach the canary: describeOverlay warns', () => {
+    const manifest = manifestOf(WEB, WEB_SVC, service('web-headless', '{app: web, release: r}'));
+    assert.match(describeOverlay(manifest, overlayInput({ target: { service: 'web' } })).warnings.join('\n'), /Service "web-headless" selects production's pods by label but not the canary's/);
+  });
+});
