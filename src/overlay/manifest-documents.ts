@@ -3,7 +3,7 @@
 // exact text it was read from, so hooks, ConfigMaps and the rest reach helm byte for byte; only a
 // document the overlay changes or adds is serialized. Both use YAML 1.1, as helm and the API server
 // read it (Go's yaml), so a string such as `on`, `yes` or `y` is written quoted and stays a string.
-import { Document, parseAllDocuments } from 'yaml';
+import { Document, isMap, isScalar, parseAllDocuments } from 'yaml';
 import { OverlayError } from './overlay-error.js';
 
 /** YAML_VERSION is how helm's Go YAML reads a manifest; reading and writing agree with it. */
@@ -22,7 +22,9 @@ export interface ManifestDocument {
 /** parseManifest splits a rendered manifest into its documents; OverlayError when one is not YAML. */
 export function parseManifest(manifest: string): ManifestDocument[] {
   // intAsBigInt: an integer is written back with all its digits when its document is re-serialized.
-  const docs = parseAllDocuments(manifest, { version: YAML_VERSION, prettyErrors: false, intAsBigInt: true });
+  // uniqueKeys off: helm reads a duplicated key (a sloppy template's second label) with the last
+  // one winning and installs the chart; the post-renderer must not fail where helm alone succeeds.
+  const docs = parseAllDocuments(manifest, { version: YAML_VERSION, prettyErrors: false, intAsBigInt: true, uniqueKeys: false });
   // parseAllDocuments returns an EmptyStream (an array with no documents) for empty input.
   const out: ManifestDocument[] = [];
   for (const [index, doc] of Array.from(docs).entries()) {
@@ -44,6 +46,24 @@ export function newDocument(value: unknown, commentBefore?: string): Document {
   // On the contents, not the document, so no blank line separates the comment from the object.
   if (commentBefore !== undefined && doc.contents) doc.contents.commentBefore = commentBefore;
   return doc;
+}
+
+/** setField sets a field of a document; a key the chart wrote twice is written once, so the new value is the one read. */
+export function setField(doc: Document, path: readonly (string | number)[], value: unknown): void {
+  if (occurrences(doc, path) > 1) deleteField(doc, path);
+  doc.setIn(path, value);
+}
+
+/** deleteField removes a field of a document, every copy of a duplicated key included. */
+export function deleteField(doc: Document, path: readonly (string | number)[]): void {
+  while (doc.hasIn(path)) doc.deleteIn(path);
+}
+
+function occurrences(doc: Document, path: readonly (string | number)[]): number {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  const key = path[path.length - 1];
+  if (!isMap(parent)) return 0;
+  return parent.items.filter((pair) => (isScalar(pair.key) ? pair.key.value : pair.key) === key).length;
 }
 
 /** OutputDocument is what serializeManifest writes: a document's original text, or a changed tree. */

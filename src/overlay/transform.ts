@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { OverlayError } from './overlay-error.js';
 import type { OverlayInput } from './overlay-input.js';
-import { parseManifest, serializeManifest, type OutputDocument } from './manifest-documents.js';
+import { deleteField, parseManifest, serializeManifest, setField, type OutputDocument } from './manifest-documents.js';
 import { planOverlay, stageSetsProductionReplicas } from './overlay-plan.js';
 import { buildCanaryDeployment, buildDestinationRule, buildVirtualService, imageOf } from './generated-objects.js';
 
@@ -32,13 +32,13 @@ export function overlayManifest(manifest: string, input: OverlayInput): string {
     if (dropped.has(index)) return;
     if (index === deploymentIndex) {
       const { doc } = document;
-      doc.setIn(['spec', 'template', 'spec', 'containers', plan.targets.container.index, 'image'], imageOf(input.values.production));
+      setField(doc, ['spec', 'template', 'spec', 'containers', plan.targets.container.index, 'image'], imageOf(input.values.production));
       // A BigInt, as parseManifest reads integers, so an unchanged count leaves the document as read.
-      if (stageSetsProductionReplicas(plan)) doc.setIn(['spec', 'replicas'], BigInt(input.values.production.replicas));
+      if (stageSetsProductionReplicas(plan)) setField(doc, ['spec', 'replicas'], BigInt(input.values.production.replicas));
       out.push(unlessUnchanged(document));
       out.push({ doc: buildCanaryDeployment(doc, plan, input) });
     } else if (index === serviceIndex) {
-      if (plan.split.inServiceSelector) document.doc.deleteIn(['spec', 'selector', plan.split.key]);
+      if (plan.split.inServiceSelector) deleteField(document.doc, ['spec', 'selector', plan.split.key]);
       out.push(unlessUnchanged(document));
       out.push({ doc: buildDestinationRule(plan, input) }, { doc: buildVirtualService(plan, input) });
     } else {

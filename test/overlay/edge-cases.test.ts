@@ -366,3 +366,42 @@ describe('other objects that select pods by label', () => {
     assert.match(describeOverlay(manifest, overlayInput({ target: { service: 'web' } })).warnings.join('\n'), /Service "web-headless" selects production's pods by label but not the canary's/);
   });
 });
+
+describe('keys a template writes twice', () => {
+  it('are read as helm reads them (the last wins), and the split key leaves the canary and the Service in every copy', () => {
+    const d = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+      release: r
+  template:
+    metadata:
+      labels:
+        app: web
+        release: r
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: old/app:0
+          image: old/app:1
+`;
+    const svc = `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    release: r\n    app: web\n  ports: [{port: 80}]\n`;
+    const input = overlayInput();
+    const out = overlayManifest(manifestOf(d, svc), input);
+    const objects = objectsOf(out);
+    assert.deepEqual(find(objects, 'Service', 'web').spec.selector, { release: 'r' });
+    const canary = find(objects, 'Deployment', 'web-canary');
+    assert.deepEqual(canary.spec.template.metadata.labels, { release: 'r', 'helm-canary.io/track': 'canary' });
+    assert.equal(canary.spec.template.spec.containers[0].image, 'registry.example/app:2.0.0');
+    assert.equal(find(objects, 'Deployment', 'web').spec.template.spec.containers[0].image, 'registry.example/app:1.0.0');
+    assert.equal(find(objects, 'Deployment', 'web').spec.replicas, 3);
+    assert.equal(overlayManifest(out, input), out);
+  });
+});

@@ -130,7 +130,7 @@ export type Obj = any;
 
 /** objectsOf parses a manifest the way helm does (YAML 1.1), skipping empty documents. */
 export function objectsOf(manifest: string): Obj[] {
-  return parseAllDocuments(manifest, { version: '1.1' })
+  return parseAllDocuments(manifest, { version: '1.1', uniqueKeys: false })
     .map((d) => d.toJS())
     .filter((v) => v !== null && v !== undefined);
 }
