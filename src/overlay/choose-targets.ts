@@ -39,12 +39,14 @@ export interface Targets {
 
 /** chooseTargets finds the Deployment, container and Service among the chart's own (non-hook, non-generated) objects. */
 export function chooseTargets(objects: Candidate[], target: OverlayTarget): Targets {
-  const deployment = chooseDeployment(objects, target.deployment);
+  // An empty name in the config means "not named", as a missing one does.
+  const named = (name: string | undefined) => (name === '' ? undefined : name);
+  const deployment = chooseDeployment(objects, named(target.deployment));
   const deploymentName = nameOf(deployment.object);
   const deploymentSelector = readDeploymentSelector(deployment.object, deploymentName);
   const podLabels = podLabelsOf(deployment.object) ?? {};
-  const container = chooseContainer(deployment.object, deploymentName, target.container);
-  const service = chooseService(objects, deploymentName, podLabels, target.service);
+  const container = chooseContainer(deployment.object, deploymentName, named(target.container));
+  const service = chooseService(objects, deploymentName, podLabels, named(target.service));
   return { deployment, container, service, deploymentSelector, podLabels, serviceSelector: serviceSelectorOf(service.object) };
 }
 

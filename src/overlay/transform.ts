@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { OverlayError } from './overlay-error.js';
 import type { OverlayInput } from './overlay-input.js';
-import { deleteField, parseManifest, serializeManifest, setField, type OutputDocument } from './manifest-documents.js';
+import { deleteField, parseManifest, serializeManifest, setField, type ManifestDocument, type OutputDocument } from './manifest-documents.js';
 import { planOverlay, stageSetsProductionReplicas } from './overlay-plan.js';
 import { buildCanaryDeployment, buildDestinationRule, buildVirtualService, imageOf } from './generated-objects.js';
 
@@ -49,7 +49,7 @@ export function overlayManifest(manifest: string, input: OverlayInput): string {
 }
 
 // A document whose value the overlay did not change is written back as read, byte for byte.
-function unlessUnchanged(document: { doc: import('yaml').Document; source: string; value: unknown }): OutputDocument {
+function unlessUnchanged(document: ManifestDocument): OutputDocument {
   return isDeepStrictEqual(document.doc.toJS({ maxAliasCount: 10_000 }), document.value) ? { source: document.source } : { doc: document.doc };
 }
 
@@ -58,7 +58,7 @@ function checkValues(input: OverlayInput): void {
   for (const track of ['production', 'canary'] as const) {
     const v = input.values[track];
     if (!Number.isInteger(v.replicas) || v.replicas < 0) problems.push(`${track}.replicas must be a whole number of at least 0 (got ${String(v.replicas)})`);
-    if (!Number.isFinite(v.weight) || v.weight < 0 || v.weight > 100) problems.push(`${track}.weight must be between 0 and 100 (got ${String(v.weight)})`);
+    if (!Number.isInteger(v.weight) || v.weight < 0 || v.weight > 100) problems.push(`${track}.weight must be a whole number from 0 to 100, as Istio takes it (got ${String(v.weight)})`);
     if (v.repository === '' || v.tag === '') problems.push(`${track}: the image repository and tag must not be empty`);
   }
   if (problems.length > 0) {

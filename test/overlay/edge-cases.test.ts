@@ -405,3 +405,18 @@ spec:
     assert.equal(overlayManifest(out, input), out);
   });
 });
+
+describe('the stage values', () => {
+  it('a weight Istio cannot take or a negative replica count: an OverlayError, nothing written', () => {
+    for (const change of [(i: ReturnType<typeof overlayInput>) => (i.values.canary.weight = 2.5), (i: ReturnType<typeof overlayInput>) => (i.values.production.replicas = -1)]) {
+      const input = overlayInput();
+      change(input);
+      assertOverlayError(() => overlayManifest(manifestOf(WEB, WEB_SVC), input), /stage values are not usable/);
+    }
+  });
+
+  it('an empty target name means "the only one"', () => {
+    const objects = objectsOf(overlayManifest(manifestOf(WEB, WEB_SVC), overlayInput({ target: { deployment: '', container: '', service: '' } })));
+    assert.equal(find(objects, 'Deployment', 'web-canary').spec.replicas, 1);
+  });
+});
