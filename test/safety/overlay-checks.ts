@@ -1,0 +1,138 @@
+// What a team running one of the charts nobody here wrote would check while helm-canary canaries
+// it in overlay mode, besides the traffic: the HPA and the PDB see production's pods only and the
+// canary has the replicas the plan gives it (the autoscaled chart); the hook Job runs on every
+// apply and the ConfigMap the pods mount never goes away (the hooked chart).
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KINDS } from '../../sim/store/resources.js';
+import { TRACK_LABEL } from '../../src/overlay/overlay-input.js';
+import { apiGet, eventually, isReady, livePods, matches, RELEASE, type OverlayScenario } from './overlay-scenario.js';
+
+type JsonMap = Record<string, any>;
+
+/** ownerDeployments maps each ReplicaSet of the namespace to the Deployment that owns it. */
+async function ownerDeployments(scenario: OverlayScenario): Promise<Map<string, string>> {
+  const res = await scenario.env.api.call('GET', `/apis/apps/v1/namespaces/${scenario.env.namespace}/replicasets`);
+  assert.equal(res.status, 200, res.text);
+  return new Map((res.body.items as JsonMap[]).map((rs) => [rs.metadata.name, rs.metadata.ownerReferences?.find((o: JsonMap) => o.kind === 'Deployment')?.name]));
+}
+
+/** podsByTrack splits the namespace's live pods by the Deployment whose ReplicaSet owns them. */
+async function podsByTrack(scenario: OverlayScenario): Promise<{ production: JsonMap[]; canary: JsonMap[]; other: JsonMap[] }> {
+  const [pods, owners] = await Promise.all([livePods(scenario.env), ownerDeployments(scenario)]);
+  const out = { production: [] as JsonMap[], canary: [] as JsonMap[], other: [] as JsonMap[] };
+  for (const pod of pods) {
+    const rs = pod.metadata.ownerReferences?.find((o: JsonMap) => o.kind === 'ReplicaSet')?.name;
+    const deployment = rs && owners.get(rs);
+    if (deployment === scenario.names.deployment) out.production.push(pod);
+    else if (deployment === scenario.canary) out.canary.push(pod);
+    else out.other.push(pod);
+  }
+  return out;
+}
+
+/**
+ * checkAutoscaled: the HPA scales the production Deployment, whose selector (what the HPA
+ * measures) matches production's pods only; the PDB counts production's pods only; the canary
+ * Deployment asks for `canaryReplicas` (the plan's) and runs that many pods.
+ */
+export async function checkAutoscaled(scenario: OverlayScenario, canaryReplicas: number): Promise<string> {
+  const { env, names } = scenario;
+  let seen = '';
+  await eventually(async () => {
+    const [hpa, pdb, production, canary, tracks] = await Promise.all([
+      apiGet(env, 'apis/autoscaling/v2/horizontalpodautoscalers', names.horizontalPodAutoscaler!),
+      apiGet(env, 'apis/policy/v1/poddisruptionbudgets', names.podDisruptionBudget!),
+      env.get('deployment', names.deployment),
+      env.get('deployment', scenario.canary),
+      podsByTrack(scenario),
+    ]);
+    assert.ok(hpa && pdb && production && canary, 'the HPA, the PDB and both Deployments exist');
+    assert.deepEqual(
+      { kind: hpa.spec.scaleTargetRef.kind, name: hpa.spec.scaleTargetRef.name },
+      { kind: 'Deployment', name: names.deployment },
+      'the HPA scales the production Deployment',
+    );
+    const all = [...tracks.production, ...tracks.canary, ...tracks.other];
+    const selected = all.filter((p) => matches(production.spec.selector, p.metadata.labels)).map((p) => p.metadata.name).sort();
+    assert.deepEqual(selected, tracks.production.map((p) => p.metadata.name).sort(), "the production Deployment's selector (the HPA's pods) matches production's pods only");
+    for (const pod of tracks.canary) assert.equal(pod.metadata.labels?.[TRACK_LABEL], 'canary', `canary pod ${pod.metadata.name} carries the track label`);
+    const productionReady = tracks.production.filter(isReady).length;
+    assert.equal(pdb.status?.observedGeneration, pdb.metadata.generation);
+    assert.deepEqual(
+      { expectedPods: pdb.status?.expectedPods, currentHealthy: pdb.status?.currentHealthy },
+      { expectedPods: tracks.production.length, currentHealthy: productionReady },
+      "the PDB counts production's pods only",
+    );
+    // The HPA's bounds hold production at minReplicas 2 whatever the canary runs.
+    assert.equal(production.spec.replicas, 2, "the HPA keeps production at its minimum");
+    assert.equal(hpa.status?.currentReplicas, 2);
+    assert.equal(canary.spec.replicas, canaryReplicas, 'the canary Deployment has the replicas the plan gives it');
+    assert.equal(tracks.canary.length, canaryReplicas, 'and runs that many pods');
+    seen = `production ${tracks.production.length} pods (${productionReady} ready), canary ${tracks.canary.length}; PDB expects ${pdb.status.expectedPods}, ${pdb.status.currentHealthy} healthy, ${pdb.status.disruptionsAllowed} disruptions allowed`;
+  });
+  return seen;
+}
+
+/** HookWatch follows the hooked chart's hook Job and ConfigMap while a scenario runs. */
+export interface HookWatch {
+  /** Hook Jobs the cluster created, in order. */
+  jobsCreated(): number;
+  /** Times the ConfigMap was found missing by the poll (every 50 ms) or deleted in the store. */
+  configMapMissing(): number;
+  stop(): void;
+}
+
+/** watchHook starts following the hook Job (created in the simulator's store) and the ConfigMap (polled through the API, and deletions in the store). */
+export function watchHook(scenario: OverlayScenario): HookWatch {
+  const { env, names } = scenario;
+  const sim = env.sim;
+  assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
+  let jobs = 0;
+  let missing = 0;
+  let existed = false;
+  const unsubscribe = sim.store.subscribe((e) => {
+    if (e.resource.kind === 'Job' && e.type === 'ADDED' && e.object.metadata.name === names.hookJob) jobs++;
+    if (e.resource.kind === 'ConfigMap' && e.type === 'DELETED' && e.object.metadata.name === names.configMap) missing++;
+  });
+  let running = true;
+  const poll = (async () => {
+    while (running) {
+      const cm = sim.store.get(KINDS.configMap, env.namespace, names.configMap!);
+      if (cm) existed = true;
+      else if (existed) missing++;
+      await sleep(50);
+    }
+  })();
+  return {
+    jobsCreated: () => jobs,
+    configMapMissing: () => missing,
+    stop() {
+      running = false;
+      unsubscribe();
+      void poll;
+    },
+  };
+}
+
+/** helmRevisions counts the release's stored revisions (helm's Secrets). */
+export async function helmRevisions(scenario: OverlayScenario): Promise<number> {
+  return (await scenario.env.list('secret', `owner=helm,name=${RELEASE}`)).length;
+}
+
+/**
+ * checkHooked: the last hook Job completed with production's image (the chart's own
+ * image.tag, which the overlay values file sets to production's), the ConfigMap holds the chart's
+ * data, and every pod of both tracks mounts it.
+ */
+export async function checkHooked(scenario: OverlayScenario, productionImage: string): Promise<void> {
+  const { env, names } = scenario;
+  const [job, cm, tracks] = await Promise.all([apiGet(env, 'apis/batch/v1/jobs', names.hookJob!), env.get('configMap', names.configMap!), podsByTrack(scenario)]);
+  assert.ok(job, 'the hook Job exists');
+  assert.equal(job.status?.succeeded, 1, `the hook Job completed: ${JSON.stringify(job.status)}`);
+  assert.equal(job.spec.template.spec.containers[0].image, productionImage, "the hook ran production's image");
+  assert.deepEqual(cm?.data, { greeting: 'hello' }, 'the mounted ConfigMap is there');
+  for (const pod of [...tracks.production, ...tracks.canary]) {
+    assert.deepEqual(pod.spec.volumes?.find((v: JsonMap) => v.name === 'config'), { name: 'config', configMap: { name: names.configMap } }, `pod ${pod.metadata.name} mounts the ConfigMap`);
+  }
+}

@@ -1,0 +1,168 @@
+// The traffic-safety scenario of traffic.test.ts for overlay mode: one of the charts nobody here
+// wrote (test/helpers/any-charts.ts), deployed by helm-canary with `mode: overlay` on a simulated
+// cluster whose pods take time to start and to stop and whose mesh lags by a propagation delay,
+// with load sent through the mesh to the chart's Service. The delays are traffic.test.ts's.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startLoad, type LoadGenerator, type RouteResult, type Traffic, type TrafficCounts } from '../../sim/mesh/index.js';
+import { KINDS } from '../../sim/store/resources.js';
+import { createAnyChart, type AnyChart, type AnyChartKind, type AnyChartObjects } from '../helpers/any-charts.js';
+import { givenCluster, type Env, type HelmMajor } from '../helpers/e2e.js';
+
+/** RELEASE is the release name; with helm create's chart named `web` too, every object is called `web`. */
+export const RELEASE = 'web';
+
+export const RATE = 200; // requests per second
+export const PROPAGATION_MS = 300;
+// Pods take longer to become ready than configuration takes to reach Envoy, as in real clusters.
+export const CLUSTER = { podReadyDelayMs: 500, podTerminationDelayMs: 200, meshPropagationDelayMs: PROPAGATION_MS, trafficSeed: 20240607 };
+// drainSeconds above the propagation delay.
+export const CONFIG = { drainSeconds: 1, helm: { timeout: '30s' } };
+// The split check of traffic.test.ts: a window of at least MIN_REQUESTS once the stage reached Envoy.
+const SPLIT_WINDOW_MS = 2500;
+export const MIN_REQUESTS = 400;
+export const TOLERANCE_POINTS = 5;
+
+/** OverlayScenario is one cluster running one chart in overlay mode. */
+export interface OverlayScenario {
+  env: Env;
+  chart: AnyChart;
+  names: AnyChartObjects;
+  /** The generated canary Deployment's name. */
+  canary: string;
+  stop(): Promise<void>;
+}
+
+/** givenOverlayScenario generates `kind` with real helm `helm` and starts a cluster with the scenario's delays; canary.yaml says `mode: overlay`. */
+export async function givenOverlayScenario(kind: AnyChartKind, helm: HelmMajor, config: Record<string, unknown> = {}): Promise<OverlayScenario> {
+  const chart = await createAnyChart(kind, helm, { name: RELEASE });
+  const names = chart.objects(RELEASE);
+  const canary = `${names.deployment}-canary`;
+  try {
+    const env = await givenCluster(helm, {
+      release: RELEASE,
+      cluster: CLUSTER,
+      objects: { production: names.deployment, canary, virtualService: names.service },
+      config: { ...CONFIG, chart: chart.dir, valuesFiles: [await chart.writeValues(RELEASE)], mode: 'overlay', ...config },
+    });
+    return {
+      env, chart, names, canary,
+      async stop() {
+        await env.stop();
+        await chart.remove();
+      },
+    };
+  } catch (err) {
+    await chart.remove();
+    throw err;
+  }
+}
+
+export function describeCounts(c: TrafficCounts): string {
+  const reasons = Object.entries(c.failures).map(([r, n]) => `${r}: ${n}`).join(', ');
+  return `${c.total} requests, ${c.failed} failed${reasons ? ` (${reasons})` : ''}`;
+}
+
+/** ok runs the CLI and fails the test on a non-zero exit; returns stdout. */
+export async function ok(env: Env, args: string[]): Promise<string> {
+  const r = await env.cli(args);
+  assert.equal(r.exitCode, 0, `helm-canary ${args.join(' ')}: ${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+/** Load is a running load through the mesh that also remembers which pods answered. */
+export interface Load {
+  load: LoadGenerator;
+  /** Every pod that answered a request. */
+  answeredBy: Set<string>;
+  /** The controller (`Kind/name`) of every pod the cluster has had since the load started. */
+  podOwners: Map<string, string>;
+  traffic: Traffic;
+}
+
+/**
+ * startLoadAfterReach waits until what is installed has reached Envoy, then sends RATE requests a
+ * second to the chart's Service (by name: before helm-canary there is no VirtualService, and the
+ * mesh then routes to the Service as a whole).
+ */
+export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Load> {
+  const traffic = await scenario.env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
+  await sleep(PROPAGATION_MS + 200);
+  const answeredBy = new Set<string>();
+  const podOwners = new Map<string, string>();
+  const sim = scenario.env.sim;
+  assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
+  const owner = (pod: { metadata: { name: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }) => {
+    const ref = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
+    podOwners.set(pod.metadata.name, ref ? `${ref.kind}/${ref.name}` : '-');
+  };
+  for (const pod of sim.store.list(KINDS.pod)) owner(pod);
+  sim.store.subscribe((e) => {
+    if (e.resource.kind === 'Pod' && e.type === 'ADDED') owner(e.object);
+  });
+  const host = scenario.names.service;
+  const router = {
+    route(): RouteResult {
+      const r = traffic.mesh.route(host);
+      if (r.ok) answeredBy.add(r.pod);
+      return r;
+    },
+  };
+  return { load: startLoad({ mesh: router, ratePerSecond: RATE, durationMs: 10 * 60_000 }), answeredBy, podOwners, traffic };
+}
+
+/** canarySplit measures the canary's share over a window once the stage's weights reached Envoy. */
+export async function canarySplit(load: LoadGenerator): Promise<{ total: number; percent: number }> {
+  await sleep(PROPAGATION_MS + 200);
+  const from = Date.now();
+  await sleep(SPLIT_WINDOW_MS);
+  const c = load.between(from, Date.now());
+  return { total: c.total, percent: (100 * (c.bySubset.canary ?? 0)) / c.total };
+}
+
+/** strangers are the pods that answered but belong to neither the production nor the canary Deployment's ReplicaSets. */
+export function strangers(scenario: OverlayScenario, load: Load): string[] {
+  const own = new RegExp(`^ReplicaSet/(${scenario.names.deployment}|${scenario.canary})-[a-z0-9]+$`);
+  return [...load.answeredBy].filter((pod) => !own.test(load.podOwners.get(pod) ?? '?')).map((pod) => `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'})`);
+}
+
+type JsonMap = Record<string, any>;
+
+/** apiGet reads one namespaced object by its collection path (`apis/autoscaling/v2/horizontalpodautoscalers`). */
+export async function apiGet(env: Env, collection: string, name: string): Promise<JsonMap | undefined> {
+  const cut = collection.lastIndexOf('/');
+  const path = `/${collection.slice(0, cut)}/namespaces/${env.namespace}${collection.slice(cut)}/${name}`;
+  const res = await env.api.call('GET', path);
+  if (res.status === 404) return undefined;
+  assert.equal(res.status, 200, `GET ${path}: ${res.text}`);
+  return res.body;
+}
+
+/** podsOf lists the namespace's pods that are not terminating. */
+export async function livePods(env: Env): Promise<JsonMap[]> {
+  const res = await env.api.call('GET', `/api/v1/namespaces/${env.namespace}/pods`);
+  assert.equal(res.status, 200, res.text);
+  return (res.body.items as JsonMap[]).filter((p) => !p.metadata.deletionTimestamp);
+}
+
+export const isReady = (p: JsonMap): boolean => (p.status?.conditions ?? []).some((c: JsonMap) => c.type === 'Ready' && c.status === 'True');
+
+/** matches says whether a matchLabels-only selector selects `labels`. */
+export function matches(selector: JsonMap, labels: Record<string, string> = {}): boolean {
+  assert.equal(selector.matchExpressions, undefined, 'the test charts select by matchLabels only');
+  return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/** eventually retries `check` (assertions) until it passes or `ms` pass; controllers write status a moment after helm returns. */
+export async function eventually(check: () => Promise<void>, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await sleep(100);
+    }
+  }
+}
