@@ -64,7 +64,7 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
   const others = previous.filter((e) => e.manager !== manager && (!e.subresource || e.subresource === 'scale'));
   const ownersOf = (p: FieldPath) => others.filter((e) => ownedPaths(e.fieldsV1).some((q) => pathKey(q) === pathKey(p)));
 
-  const conflicts: string[] = [];
+  const conflicts: { message: string; field: string }[] = [];
   const takeOver: FieldPath[] = [];
   for (const p of appliedPaths) {
     const want = locate(applied, p);
@@ -77,14 +77,14 @@ export function serverSideApply(live: KubeObject | undefined, applied: KubeObjec
     else {
       for (const o of owners) {
         const sub = o.subresource ? ` with subresource "${o.subresource}"` : '';
-        conflicts.push(`conflict with "${o.manager}"${sub}${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}: ${readableField(p)}`);
+        conflicts.push({ message: `conflict with "${o.manager}"${sub}${o.operation === 'Update' ? ` using ${o.apiVersion}` : ''}`, field: readableField(p) });
       }
     }
   }
   if (conflicts.length > 0) {
     const noun = conflicts.length === 1 ? 'conflict' : 'conflicts';
-    throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} ${noun}: ${conflicts.join('\n')}`, {
-      causes: conflicts.map((message) => ({ reason: 'FieldManagerConflict', message })),
+    throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} ${noun}: ${conflicts.map((c) => `${c.message}: ${c.field}`).join('\n')}`, {
+      causes: conflicts.map(({ message, field }) => ({ reason: 'FieldManagerConflict', message, field })),
     });
   }
 

@@ -16,7 +16,8 @@ export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
   apiVersion: string;
-  time: string;
+  /** Absent on writes through the scale subresource, as a real server records them. */
+  time?: string;
   fieldsType: 'FieldsV1';
   fieldsV1: FieldTree;
   subresource?: string;
@@ -226,6 +227,9 @@ export function recordSubresourceUpdate(obj: KubeObject, manager: string, subres
     if (kept.length > 0) next.push({ ...entry, fieldsV1: treeFromPaths(kept) });
   }
   const owned = [...(mine ? ownedPaths(mine.fieldsV1).filter((p) => !keys.has(pathKey(p))) : []), ...paths];
-  next.push({ manager, operation: 'Update', apiVersion, time: now(), fieldsType: 'FieldsV1', fieldsV1: treeFromPaths(owned), subresource });
+  // A real server records no time for writes through the scale subresource.
+  const entry = { manager, operation: 'Update', apiVersion, fieldsType: 'FieldsV1', fieldsV1: treeFromPaths(owned), subresource } as ManagedFieldsEntry;
+  if (subresource !== 'scale') entry.time = now();
+  next.push(entry);
   obj.metadata.managedFields = next;
 }

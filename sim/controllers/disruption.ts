@@ -1,11 +1,12 @@
 // The disruption controller: keeps each PodDisruptionBudget's status (policy/v1) as Kubernetes'
 // does, so a test can read how many of the pods a PDB selects it counts as healthy and how many
 // disruptions it allows. Counted: the namespace's pods its selector matches (an empty selector
-// matches every pod, as in policy/v1), not terminating; healthy = those also Ready.
-// expectedPods: with an integer minAvailable, the number of matched pods; with a percentage or
+// matches every pod, as in policy/v1); healthy = those Ready and not terminating.
+// expectedPods: with an integer minAvailable, the number of matched pods, terminating ones
+// included (measured on kube-controller-manager 1.37); with a percentage or
 // maxUnavailable, the scale of the pods' controllers (a ReplicaSet's Deployment's replicas, else
 // the ReplicaSet's), as the real controller reads them through the scale subresource.
-// Not modelled: the Eviction API that consults the budget, disruptedPods, unhealthyPodEvictionPolicy.
+// The Eviction API (../api/eviction.ts) reads these numbers. Not modelled: disruptedPods.
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import { asJson, asList, controllerOf, intOf, isNotFound, isTerminating, podIsReady, selectorMatches, specOf, statusOf, timestamp } from './objects.js';
@@ -70,10 +71,9 @@ export class DisruptionController {
     const spec = specOf(pdb);
     const selector = asJson(spec.selector) as LabelSelector;
     const everything = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
-    const pods = this.store
-      .list(KINDS.pod, namespace)
-      .filter((p) => (everything || selectorMatches(selector, p.metadata.labels)) && !isTerminating(p));
-    const currentHealthy = pods.filter(podIsReady).length;
+    // Terminating pods are not healthy but still expected (an evicted pod and its replacement count twice, as measured).
+    const pods = this.store.list(KINDS.pod, namespace).filter((p) => everything || selectorMatches(selector, p.metadata.labels));
+    const currentHealthy = pods.filter((p) => podIsReady(p) && !isTerminating(p)).length;
 
     let expectedPods = pods.length;
     let desiredHealthy = 0;

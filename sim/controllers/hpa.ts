@@ -1,8 +1,9 @@
 // The HorizontalPodAutoscaler controller (autoscaling/v2), for Deployment targets and CPU
 // utilization metrics. What it keeps from Kubernetes' controller:
-// - replicas outside [minReplicas, maxReplicas] are brought inside whether or not metrics exist
+// - replicas outside [minReplicas, maxReplicas] are brought inside without looking at metrics
 //   (a chart with `autoscaling.enabled` omits replicas, the API server defaults them to 1, and
-//   the HPA then scales to minReplicas);
+//   the HPA then scales to minReplicas: AbleToScale SucceededRescale, no ScalingActive yet, as
+//   measured on kube-controller-manager 1.37);
 // - a target at 0 replicas means autoscaling is off (ScalingActive False, ScalingDisabled);
 // - the pods measured are those the target's own selector matches (the scale subresource's
 //   status.selector), so pods outside that selector never count; terminating and finished pods
@@ -98,15 +99,23 @@ export class HorizontalPodAutoscalerController {
     const current = intOf(specOf(target).replicas, 1);
     const conditions: Condition[] = [{ type: 'AbleToScale', status: 'True', reason: 'SucceededGetScale', message: "the HPA controller was able to get the target's current scale" }];
     let desired = current;
+    // Out of bounds the count is corrected without looking at metrics (nor saying anything of them).
     if (current === 0 && minReplicas !== 0) {
       conditions.push({ type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', message: 'scaling is disabled since the replica count of the target is zero' });
+    } else if (current > maxReplicas) {
+      desired = maxReplicas;
+    } else if (current < minReplicas) {
+      desired = minReplicas;
     } else {
       const proposed = this.fromMetrics(hpa, target, current, conditions, status);
-      desired = Math.min(maxReplicas, Math.max(minReplicas, proposed));
-      if (proposed > maxReplicas) conditions.push({ type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' });
-      else if (proposed < minReplicas) conditions.push({ type: 'ScalingLimited', status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' });
-      else conditions.push({ type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' });
+      if (proposed !== undefined) {
+        desired = Math.min(maxReplicas, Math.max(minReplicas, proposed));
+        if (proposed > maxReplicas) conditions.push({ type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count' });
+        else if (proposed < minReplicas) conditions.push({ type: 'ScalingLimited', status: 'True', reason: 'TooFewReplicas', message: 'the desired replica count is less than the minimum replica count' });
+        else conditions.push({ type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange', message: 'the desired count is within the acceptable range' });
+      }
     }
+    if (status.currentMetrics === undefined) status.currentMetrics = null;
     if (desired !== current) {
       (target.spec as Json).replicas = desired;
       // Written through the scale subresource, which owns spec.replicas from then on.
@@ -125,16 +134,16 @@ export class HorizontalPodAutoscalerController {
     this.writeStatus(hpa, status, conditions);
   }
 
-  // fromMetrics proposes a replica count from the CPU utilization metrics (the current count when
-  // there is none to go by) and adds the ScalingActive condition and currentMetrics.
-  private fromMetrics(hpa: KubeObject, target: KubeObject, current: number, conditions: Condition[], status: Json): number {
+  // fromMetrics proposes a replica count from the CPU utilization metrics (undefined when there is
+  // none to go by: the count then stays) and adds the ScalingActive condition and currentMetrics.
+  private fromMetrics(hpa: KubeObject, target: KubeObject, current: number, conditions: Condition[], status: Json): number | undefined {
     const cpuTarget = asList(specOf(hpa).metrics)
       .map((m) => (m.type === 'Resource' ? asJson(m.resource) : {}))
       .find((r) => r.name === 'cpu' && asJson(r.target).type === 'Utilization');
     const targetUtilization = cpuTarget ? intOf(asJson(cpuTarget.target).averageUtilization, 0) : 0;
     if (!cpuTarget || targetUtilization <= 0) {
       conditions.push({ type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: no CPU utilization target the simulator models' });
-      return current;
+      return undefined;
     }
     const selector = asJson(specOf(target).selector) as LabelSelector;
     const measured = this.store
@@ -150,7 +159,7 @@ export class HorizontalPodAutoscalerController {
         reason: 'FailedGetResourceMetric',
         message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API',
       });
-      return current;
+      return undefined;
     }
     const average = measured.reduce((a, b) => a + b, 0) / measured.length;
     status.currentMetrics = [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: Math.round(average) } } }];

@@ -46,6 +46,7 @@ function defaultJob(obj: KubeObject): void {
   if (spec.completionMode === undefined) spec.completionMode = 'NonIndexed';
   if (spec.suspend === undefined) spec.suspend = false;
   if (spec.podReplacementPolicy === undefined) spec.podReplacementPolicy = 'TerminatingOrFailed';
+  if (spec.manualSelector === undefined) spec.manualSelector = false;
   const uid = obj.metadata.uid ?? '';
   const generated = {
     'batch.kubernetes.io/controller-uid': uid,

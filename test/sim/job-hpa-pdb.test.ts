@@ -221,7 +221,22 @@ describe('the API server and the kinds charts add', () => {
     (body.spec as Json).template.spec.restartPolicy = undefined;
     const refused = await fetch(`${cluster.url}/apis/batch/v1/namespaces/default/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, metadata: { name: 'migrate' } }) });
     assert.equal(refused.status, 422);
-    assert.match(((await refused.json()) as Json).message, /spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
+    // As kube-apiserver 1.37 answers it.
+    assert.deepEqual(await refused.json(), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Job.batch "migrate" is invalid: spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"',
+      reason: 'Invalid',
+      details: {
+        name: 'migrate',
+        group: 'batch',
+        kind: 'Job',
+        causes: [{ reason: 'FieldValueRequired', message: 'Required value: valid values: "OnFailure", "Never"', field: 'spec.template.spec.restartPolicy' }],
+      },
+      code: 422,
+    });
   });
 });
 
@@ -250,7 +265,10 @@ describe('an HPA owns the replicas it sets', () => {
     // The same manifest again (replicas: 1) now fights the HPA.
     const conflict = await apply('/apis/apps/v1/namespaces/default/deployments/shop', shop);
     assert.equal(conflict.status, 409);
-    assert.match(((await conflict.json()) as Json).message, /conflict with "kube-controller-manager" with subresource "scale" using apps\/v1: \.spec\.replicas/);
+    // As kube-apiserver 1.37 answers it.
+    const { message, details } = (await conflict.json()) as Json;
+    assert.equal(message, 'Apply failed with 1 conflict: conflict with "kube-controller-manager" with subresource "scale" using apps/v1: .spec.replicas');
+    assert.deepEqual(details.causes, [{ reason: 'FieldManagerConflict', message: 'conflict with "kube-controller-manager" with subresource "scale" using apps/v1', field: '.spec.replicas' }]);
     // A manifest without replicas (a chart with autoscaling on) applies cleanly and keeps the HPA's count.
     const { replicas: _, ...withoutReplicas } = shop.spec as Json;
     assert.equal((await apply('/apis/apps/v1/namespaces/default/deployments/shop', { ...shop, spec: withoutReplicas })).status, 200);
@@ -294,6 +312,8 @@ describe('the Eviction API', () => {
     assert.equal(body.message, "Cannot evict pod as it would violate the pod's disruption budget.");
     assert.equal(body.details.causes[0].message, 'The disruption budget shop needs 2 healthy pods and has 2 currently');
     assert.equal(store.get(KINDS.pod, 'default', production[1]!.metadata.name)!.metadata.deletionTimestamp, undefined);
+    // As kube-controller-manager 1.37 counts: the evicted pod and its replacement are both expected.
+    assert.deepEqual(pick(store.get(KINDS.podDisruptionBudget, 'default', 'shop')!.status as Json), { currentHealthy: 2, desiredHealthy: 2, expectedPods: 4, disruptionsAllowed: 0 });
     // No budget covers the canary's pods.
     assert.equal((await evict(canary[0]!)).status, 201);
   });
