@@ -30,7 +30,12 @@ export function registerPlan(program: Command, deps: CliDeps): void {
       '\nExamples:\n' +
         '  helm-canary plan -f canary.yaml --stable-tag 83 --new-tag 84\n' +
         '  helm-canary plan --release productpage --chart ./charts/canary-app --repository acr.io/app \\\n' +
-        '      --replicas 2 --stable-tag 83 --new-tag 84 --steps 5,25,50,100 --output script > release.sh\n',
+        '      --replicas 2 --stable-tag 83 --new-tag 84 --steps 5,25,50,100 --output script > release.sh\n' +
+        '\nOverlay mode (mode: overlay): every apply runs helm through helm-canary\'s overlay post-renderer, which\n' +
+        'adds the canary Deployment, DestinationRule and VirtualService; helm without it would delete them. The\n' +
+        'table says "mode overlay", json/yaml have "mode": "overlay" and mark each apply "needsPostRenderer": true\n' +
+        '(its helm and helmByHand argv lack the post-renderer\'s flags, which helm-canary adds when it runs them),\n' +
+        'and --output script is refused (exit 2, nothing printed): run the stages with start/promote/rollback.\n',
     )
     .action((opts: PlanOptions) => planAction(opts, deps));
 }

@@ -4,18 +4,22 @@ import type { RolloutPlan } from '../../engine/index.js';
 import { renderTable } from './table.js';
 
 /** renderPlanTable renders the stages as DESIGN.md's table, with each stage's applies below. */
-export function renderPlanTable(doc: RolloutPlan): string {
+export function renderPlanTable(doc: RolloutPlan, mode: 'values' | 'overlay' = 'values'): string {
+  const overlay = mode === 'overlay';
   const header = ['#', 'stage', 'prod tag', 'prod weight', 'prod replicas', 'canary tag', 'canary replicas', 'canary weight'];
   const rows = doc.stages.map((s) => [
     String(s.number), s.name, s.production.tag, String(s.production.weight), String(s.production.replicas),
     s.canary.tag, String(s.canary.replicas), String(s.canary.weight),
   ]);
   const lines = [
-    `Release ${doc.release} in namespace ${doc.namespace}: ${doc.stableTag} -> ${doc.newTag} (plan ${doc.plan}, drain ${doc.drainSeconds}s)`,
+    `Release ${doc.release} in namespace ${doc.namespace}: ${doc.stableTag} -> ${doc.newTag} (plan ${doc.plan}, drain ${doc.drainSeconds}s${overlay ? ', mode overlay' : ''})`,
     '',
     renderTable([header, ...rows]),
     '',
-    'Applies (each one helm upgrade --install --wait):',
+    overlay
+      ? "Applies (each one helm upgrade --install through helm-canary's overlay post-renderer, which adds the canary Deployment,\n" +
+        'DestinationRule and VirtualService; a plain helm upgrade of these values, without it, would delete them):'
+      : 'Applies (each one helm upgrade --install --wait):',
   ];
   for (const s of doc.stages) {
     s.applies.forEach((a, i) => {
