@@ -34,6 +34,10 @@ export function outcomeText(outcome: Outcome, dryRun: boolean): string {
       return dryRun
         ? `[dry run] ${outcome.release} would run ${outcome.image} with all traffic on production`
         : `${outcome.release} runs ${outcome.image} with all traffic on production`;
+    case 'detached':
+      return dryRun
+        ? `[dry run] ${outcome.release} would run ${outcome.image} as its chart alone renders it, without helm-canary's overlay`
+        : `${outcome.release} runs ${outcome.image} as its chart alone renders it, without helm-canary's overlay`;
   }
 }
 

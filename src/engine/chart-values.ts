@@ -87,6 +87,17 @@ export function overlayChartValues(values: StageValues, overlay: OverlaySpec, ad
   return out;
 }
 
+/**
+ * chartAloneValues is what leaving overlay mode applies: production's image at the chart's own
+ * paths and nothing of helm-canary's, so the chart renders as it would without the tool.
+ */
+export function chartAloneValues(values: StageValues, overlay: OverlaySpec): ChartValues {
+  const out: ChartValues = {};
+  setPath(out, overlay.chartImage.repository, values.production.repository);
+  setPath(out, overlay.chartImage.tag, values.production.tag);
+  return out;
+}
+
 /** readChartValues is the inverse: the stage values found in a release's values, or the missing paths. */
 export function readChartValues(values: unknown, paths: ValuePaths): { values: StageValues } | { missing: string[] } {
   const missing: string[] = [];

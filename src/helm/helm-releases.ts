@@ -11,6 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HelmError } from './helm-error.js';
+import { toTemplateArgs } from './template-args.js';
 import { postRendererInvocation, readPostRenderFailure } from './post-renderer.js';
 import { withRefusalsTyped } from './helm-refusals.js';
 import type { HelmRunner } from './helm-runner.js';
@@ -166,6 +167,10 @@ export class HelmReleasesAdapter implements HelmReleases {
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  render(argv: string[]): Promise<string> {
+    return refusalsTyped(this.runner.template(toTemplateArgs(argv)));
   }
 
   values(): Promise<unknown | undefined> {

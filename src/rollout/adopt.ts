@@ -1,5 +1,5 @@
-// Overlay mode's adoption: the first apply over a release that has no overlay yet (installed by
-// plain helm, or not installed). It adds the canary Deployment (0 pods) and the DestinationRule and
+// Overlay mode's applies without subsets. Adoption: the first apply over a release that has no
+// overlay yet (installed by plain helm, or not installed). It adds the canary Deployment (0 pods) and the DestinationRule and
 // widens the Service's selector, while the VirtualService still sends everything to the Service as
 // a whole, as before: no proxy may route to a subset before it has the rule that defines it. Only
 // after the drain wait does the next apply route by subsets.
@@ -26,16 +26,29 @@ export function needsAdoption(values: unknown): boolean {
  * values now in place (production at `tag`, the canary at 0), except the routing, which the
  * caller's next apply sets.
  */
-export async function adopt(ctx: ApplyPorts & { drainSeconds: number }, tag: string): Promise<StageValues> {
+export function adopt(ctx: ApplyPorts & { drainSeconds: number }, tag: string): Promise<StageValues> {
+  return applyUnrouted(ctx, tag, {
+    title: `adopt ${ctx.spec.release}: canary Deployment at 0 pods and DestinationRule added, traffic still to the Service as a whole`,
+    afterwards: 'for the DestinationRule to reach every proxy before routing by subset',
+  });
+}
+
+/**
+ * applyUnrouted applies the overlay at `tag`, stable (the canary at 0 pods), with the
+ * VirtualService routing to the Service as a whole, no subset; waits for production's pods, then
+ * for the drain time, so every proxy has the new routing before the caller's next apply. Adoption
+ * comes from a release without subsets, detach goes to one.
+ */
+export async function applyUnrouted(ctx: ApplyPorts & { drainSeconds: number }, tag: string, words: { title: string; afterwards: string }): Promise<StageValues> {
   const overlay = ctx.spec.overlay;
-  if (!overlay) throw new Error('adopt: the release is not in overlay mode');
+  if (!overlay) throw new Error(`${words.title}: the release is not in overlay mode`);
   const values = stableValues({ repository: ctx.spec.repository, stableTag: tag, newTag: tag, replicas: ctx.spec.replicas });
-  const title = `adopt ${ctx.spec.release}: canary Deployment at 0 pods and DestinationRule added, traffic still to the Service as a whole`;
+  const { title } = words;
   const task = ctx.reporter.task(title);
   try {
-    await ctx.values.withFile(`${ctx.spec.release}-adopt.values.yaml`, overlayChartValues(values, overlay, true), (path) => {
+    await ctx.values.withFile(`${ctx.spec.release}-unrouted.values.yaml`, overlayChartValues(values, overlay, true), (path) => {
       ensureLockHeld(ctx);
-      return ctx.helm.upgrade(upgradeArgs(ctx.spec, path, { wait: false, description: `helm-canary adopt ${tag}` }), { overlayValuesFile: path });
+      return ctx.helm.upgrade(upgradeArgs(ctx.spec, path, { wait: false, description: `helm-canary ${title}` }), { overlayValuesFile: path });
     });
   } catch (err) {
     task.fail();
@@ -51,7 +64,7 @@ export async function adopt(ctx: ApplyPorts & { drainSeconds: number }, tag: str
   }
   task.done();
   if (ctx.drainSeconds > 0) {
-    const wait = ctx.reporter.task(`waiting ${ctx.drainSeconds}s for the DestinationRule to reach every proxy before routing by subset`);
+    const wait = ctx.reporter.task(`waiting ${ctx.drainSeconds}s ${words.afterwards}`);
     await ctx.clock.sleep(ctx.drainSeconds * 1000);
     wait.done();
   }

@@ -156,6 +156,11 @@ export interface HelmReleases {
    * release does not exist). The stable tag survives the loss of the rollout record here.
    */
   revisions(): Promise<HelmRevisionValues[]>;
+  /**
+   * render is `helm template` of an upgrade argv: what the chart would apply, without applying
+   * it. Absent where nothing can render (a dry run's helm).
+   */
+  render?(argv: string[]): Promise<string>;
 }
 
 /** ValuesFiles writes a generated values file that only the user can read, and removes it after use. */
@@ -174,7 +179,8 @@ export type Outcome =
   | { kind: 'rollout-recorded'; release: string; stableTag: string; newTag: string; plan: string }
   | { kind: 'stage-reached'; stage: number; of: number; name: string }
   | { kind: 'rolled-back'; release: string; tag: string }
-  | { kind: 'deployed'; release: string; image: string };
+  | { kind: 'deployed'; release: string; image: string }
+  | { kind: 'detached'; release: string; image: string };
 
 /** WaitProgress is how a wait on pods stands: how long it has waited, the ready counts of the Deployments it waits for, and what is still missing. */
 export interface WaitProgress {

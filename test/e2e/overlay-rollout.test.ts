@@ -46,6 +46,32 @@ function overlayRollout(helm: HelmMajor): void {
       const status = JSON.parse(await ok(env, ['status', '-o', 'json']));
       assert.equal(status.stage?.number ?? status.stage, 1, JSON.stringify(status));
     });
+
+    it('detaches: refused while the chart alone would remove serving pods, then back to the chart as it renders', async () => {
+      const objects = chart.objects(RELEASE);
+      // helm create's replicaCount is 1 and production runs 2 (canary.yaml's replicas).
+      const refused = await env.cli(['detach']);
+      assert.equal(refused.exitCode, 4, refused.stderr);
+      assert.match(refused.stderr, /would run 1 production pods of web, and 2 serve now/);
+      assert.match(refused.stderr, /replicaCount: 2/);
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0', 'a refused detach changes nothing');
+
+      env.writeConfig({ chart: chart.dir, valuesFiles: [await chart.writeValues(RELEASE, { replicaCount: 2 })], mode: 'overlay' });
+      const service = await env.api.call('GET', `/api/v1/namespaces/${env.namespace}/services/${objects.service}`);
+      assert.deepEqual(service.body.spec.selector, { 'app.kubernetes.io/instance': RELEASE }, 'the overlay took the split label out of the Service selector');
+      await ok(env, ['detach']);
+      const after = await env.observe();
+      assert.equal(after.production.image, 'acr.io/bookinfo/productpage:2.0');
+      assert.equal(after.production.replicas, 2);
+      assert.equal(await env.get('deployment', `${objects.deployment}-canary`), undefined, 'the canary Deployment is gone');
+      assert.equal(await env.get('virtualService', objects.service), undefined, 'the VirtualService is gone');
+      const restored = await env.api.call('GET', `/api/v1/namespaces/${env.namespace}/services/${objects.service}`);
+      assert.deepEqual(restored.body.spec.selector, chart.selectorLabels(RELEASE), "the Service has the chart's own selector back");
+      const again = await env.cli(['detach', '-o', 'json']);
+      assert.equal(again.exitCode, 0, again.stderr);
+      assert.match(again.stderr, /already runs its chart alone/);
+      assert.deepEqual(JSON.parse(again.stdout), { release: RELEASE, namespace: env.namespace, detached: true, changed: false, image: null });
+    });
   });
 }
 
