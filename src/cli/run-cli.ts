@@ -10,6 +10,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerLint } from './commands/lint.js';
 import { registerSchema } from './commands/schema.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerDetach } from './commands/detach.js';
 import { registerStart } from './commands/start.js';
 import { registerPromote } from './commands/promote.js';
 import { registerRollback } from './commands/rollback.js';
@@ -48,7 +49,7 @@ function createProgram(deps: CliDeps): Command {
 }
 
 // In the order `--help` lists them.
-const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerStatus, registerHistory, registerPipeline, registerRbac, registerCompletion, registerVersion];
+const VERBS = [registerPlan, registerLint, registerSchema, registerDeploy, registerStart, registerPromote, registerRollback, registerRun, registerDetach, registerStatus, registerHistory, registerPipeline, registerRbac, registerCompletion, registerVersion];
 
 /**
  * runCli runs one command line (`argv` as process.argv gives it: node, script, then arguments)
