@@ -126,7 +126,32 @@ describe('overlay properties over random label sets', () => {
         assert.equal(overlayManifest(result, input), result);
         assert.equal(describeOverlay(result, input).splitKey, describeOverlay(manifest, input).splitKey);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
+    );
+  });
+
+  it('the Service never starts selecting another workload\'s pods, and hooks come out exactly as they went in', () => {
+    // Labels near the chart's pods' (each kept, dropped or changed), so that a careless split would capture them.
+    const near = fc.array(fc.constantFrom('keep', 'drop', 'change'), { minLength: KEYS.length + 1, maxLength: KEYS.length + 1 });
+    const nearLabels = (podLabels: Labels, how: string[]): Labels =>
+      Object.fromEntries(
+        Object.entries(podLabels).flatMap(([k, v], i) => (how[i] === 'drop' ? [] : [[k, how[i] === 'change' ? `${v}-other` : v]])),
+      );
+    fc.assert(
+      fc.property(chart, stage, near, near, (c, input, workerHow, hookHow) => {
+        const workerLabels = nearLabels(c.podLabels, workerHow);
+        const hookLabels = nearLabels(c.podLabels, hookHow);
+        const worker = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'worker' }, spec: { template: { metadata: { labels: workerLabels } } } };
+        const hook = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'hook', annotations: { 'helm.sh/hook': 'pre-upgrade' } }, spec: { template: { metadata: { labels: hookLabels } } } };
+        const hookText = `# Source: t/templates/hook.yaml\n${stringify(hook, { version: '1.1' })}`;
+        const manifest = `${manifestOf(c)}---\n${stringify(worker, { version: '1.1' })}---\n${hookText}`;
+        const result = tryOverlay(manifest, input);
+        if (result instanceof OverlayError) return;
+        const serviceSelector: Labels = find(objectsOf(result), 'Service', 'web').spec.selector;
+        if (matches(serviceSelector, workerLabels)) assert.ok(matches(c.serviceSelector, workerLabels), 'the Service now selects the worker\'s pods');
+        assert.ok(result.includes(`---\n${hookText}`), 'the hook changed');
+      }),
+      { numRuns: 200 },
     );
   });
 
