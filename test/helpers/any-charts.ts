@@ -119,8 +119,10 @@ data:
   {{- toYaml .Values.config | nindent 2 }}
 `;
 
-// The hook runs the app's own image (a migration, say). It does not mount the ConfigMap: a
-// pre-install hook runs before the release's ConfigMap exists, and would hang on a real cluster.
+// The hook runs the app's own image (a migration, say). It uses neither the release's ConfigMap
+// nor its ServiceAccount: a pre-install hook runs before the release's objects exist, and on a real
+// cluster the Job's pod is then refused ("error looking up service account") or never starts, so
+// helm waits for the hook until it times out (measured on the real control plane).
 const HOOK_JOB_TEMPLATE = (name: string) => `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -140,7 +142,6 @@ spec:
         app.kubernetes.io/instance: {{ .Release.Name }}
     spec:
       restartPolicy: Never
-      serviceAccountName: {{ include "${name}.serviceAccountName" . }}
       containers:
         - name: migrate
           image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
