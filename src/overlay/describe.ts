@@ -80,6 +80,13 @@ export function describeOverlay(manifest: string, input: Pick<OverlayInput, 'tar
       `${other.kind} "${other.name}" selects production's pods by label but not the canary's (they lack ${k}), so it does not apply to the canary. Select by labels both tracks have (the Service's selector after the overlay: ${formatLabels(plan.serviceSelectorAfter)}) if it should.`,
     );
   }
+  for (const other of plan.routingAround) {
+    warnings.push(
+      other.kind === 'DestinationRule'
+        ? `The chart's DestinationRule "${other.name}" is for Service "${service}"'s host too; Istio applies one DestinationRule per host, so the overlay's subsets may be ignored. Remove it or move its traffic policy elsewhere.`
+        : `${other.kind} "${other.name}" sends traffic to Service "${service}" without the overlay's VirtualService: that traffic reaches both tracks in proportion to their ready pods, not by the stage's weights. Route it through an Istio Gateway named in the overlay's routing (gateways and hosts) instead.`,
+    );
+  }
   if (plan.hooks.length > 0) notes.push(`Hooks are left exactly as rendered: ${plan.hooks.map((h) => `${h.kind} "${h.name}" (${h.hook})`).join(', ')}.`);
 
   return {

@@ -79,6 +79,11 @@ export interface OverlayPlan {
    * lack k): a NetworkPolicy, an Istio policy or another Service then does not apply to the canary.
    */
   selectingProductionOnly: ObjectRef[];
+  /**
+   * Objects of the chart that send traffic to the Service without the overlay's VirtualService
+   * (an Ingress, a Gateway API route, the chart's own VirtualService or DestinationRule for it).
+   */
+  routingAround: ObjectRef[];
   /** Indexes of documents a previous overlay generated: dropped, then made again. */
   previouslyGenerated: number[];
 }
@@ -135,6 +140,7 @@ export function planOverlay(values: readonly unknown[], target: OverlayTarget): 
     disruptionBudgets: disruptionBudgetsOf(chart, targets.podLabels, canaryPodLabels),
     hooks,
     selectingProductionOnly: selectingProductionOnly(chart, targets, canaryPodLabels),
+    routingAround: routingAround(chart, serviceName),
     previouslyGenerated,
   };
 }
@@ -214,6 +220,37 @@ function selectingProductionOnly(chart: Candidate[], targets: Targets, canaryPod
     if (where.plain && Object.keys(selector.matchLabels).length === 0) return [];
     return selectorMatches(selector, targets.podLabels) && !selectorMatches(selector, canaryPodLabels) ? [{ kind: kindOf(c.object), name: nameOf(c.object) }] : [];
   });
+}
+
+// Every Service name an Ingress, a Gateway API route or an Istio object of the chart sends traffic to.
+function routingAround(chart: Candidate[], serviceName: string): ObjectRef[] {
+  const refersToService = (host: unknown) => typeof host === 'string' && (host === serviceName || host.startsWith(`${serviceName}.`));
+  return chart.flatMap((c) => {
+    const kind = kindOf(c.object);
+    const group = apiGroupOf(c.object);
+    if (kind === 'Ingress') {
+      const paths = asArray(get(c.object, ['spec', 'rules'])).flatMap((rule) => asArray(get(rule, ['http', 'paths'])));
+      const targets = [get(c.object, ['spec', 'defaultBackend', 'service', 'name']), get(c.object, ['spec', 'backend', 'serviceName']), ...paths.flatMap((p) => [get(p, ['backend', 'service', 'name']), get(p, ['backend', 'serviceName'])])];
+      return targets.some((t) => t === serviceName) ? [{ kind, name: nameOf(c.object) }] : [];
+    }
+    if (group === 'gateway.networking.k8s.io' && kind.endsWith('Route')) {
+      const refs = asArray(get(c.object, ['spec', 'rules'])).flatMap((rule) => asArray(get(rule, ['backendRefs'])));
+      return refs.some((r) => get(r, ['name']) === serviceName && (get(r, ['kind']) ?? 'Service') === 'Service') ? [{ kind, name: nameOf(c.object) }] : [];
+    }
+    if (group === 'networking.istio.io' && kind === 'VirtualService') {
+      const routes = ['http', 'tcp', 'tls'].flatMap((protocol) => asArray(get(c.object, ['spec', protocol])));
+      const hosts = routes.flatMap((r) => asArray(get(r, ['route'])).map((d) => get(d, ['destination', 'host'])));
+      return hosts.some(refersToService) ? [{ kind, name: nameOf(c.object) }] : [];
+    }
+    if (group === 'networking.istio.io' && kind === 'DestinationRule') {
+      return refersToService(get(c.object, ['spec', 'host'])) ? [{ kind, name: nameOf(c.object) }] : [];
+    }
+    return [];
+  });
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 /** stageSetsProductionReplicas tells whether production's replicas are the stage's (no HPA owns them). */

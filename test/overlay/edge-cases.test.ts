@@ -420,3 +420,21 @@ describe('the stage values', () => {
     assert.equal(find(objects, 'Deployment', 'web-canary').spec.replicas, 1);
   });
 });
+
+describe('traffic that goes around the overlay\'s VirtualService', () => {
+  const route = `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: web-route}\nspec:\n  rules: [{backendRefs: [{name: web, port: 80}]}]\n`;
+  const vs = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web-public}\nspec:\n  hosts: [web.example.com]\n  gateways: [gw]\n  http: [{route: [{destination: {host: web.shop.svc.cluster.local}}]}]\n`;
+  const dr = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: web-tls}\nspec:\n  host: web\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n`;
+  const unrelated = `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: other}\nspec:\n  hosts: [other]\n  http: [{route: [{destination: {host: webhook}}]}]\n`;
+
+  it('an HTTPRoute, the chart\'s own VirtualService or DestinationRule for the Service: describeOverlay warns; they are left as rendered', () => {
+    const manifest = manifestOf(WEB, WEB_SVC, route, vs, dr, unrelated);
+    const warnings = describeOverlay(manifest, overlayInput()).warnings;
+    assert.equal(warnings.length, 3, warnings.join('\n'));
+    assert.match(warnings.join('\n'), /HTTPRoute "web-route" sends traffic to Service "web" without the overlay's VirtualService/);
+    assert.match(warnings.join('\n'), /VirtualService "web-public" sends traffic/);
+    assert.match(warnings.join('\n'), /DestinationRule "web-tls" is for Service "web"'s host too/);
+    const out = overlayManifest(manifest, overlayInput());
+    assert.equal(documentText(out, 'VirtualService', 'web-public'), documentText(manifest, 'VirtualService', 'web-public'));
+  });
+});

@@ -154,6 +154,13 @@ for (const version of [3, 4] as const) {
       );
     });
 
+    it('with the chart\'s Ingress on: describeOverlay warns that its traffic reaches both tracks by pod count, not by weight', async () => {
+      const withIngress = await renderHelmCreate(version, { sets: ['ingress.enabled=true'] });
+      const d = describeOverlay(withIngress, overlayInput());
+      assert.match(d.warnings.join('\n'), /Ingress "rel-demo" sends traffic to Service "rel-demo" without the overlay's VirtualService/);
+      assert.deepEqual(describeOverlay(plain, overlayInput()).warnings, []);
+    });
+
     it('describeOverlay names what it chose and what it generates', () => {
       const d = describeOverlay(plain, overlayInput());
       assert.equal(d.deployment, 'rel-demo');
