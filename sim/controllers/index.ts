@@ -1,5 +1,5 @@
 // Starts the simulated cluster's in-process machinery beside the object store: the kubelet
-// (pod lifecycles), the ReplicaSet, Deployment, Job, HorizontalPodAutoscaler and disruption
+// (pod lifecycles), the ServiceAccount, ReplicaSet, Deployment, Job, HorizontalPodAutoscaler and disruption
 // (PodDisruptionBudget status) controllers, and the mesh model. The cluster
 // (sim/cluster.ts) calls startControllers once and stops it before closing the store.
 import type { Faults } from '../faults.js';
@@ -16,6 +16,7 @@ import { Kubelet } from './kubelet.js';
 import { resolveOptions } from './options.js';
 import type { ControllerOptions } from './options.js';
 import { ReplicaSetController } from './replicaset.js';
+import { ServiceAccountController } from './service-accounts.js';
 
 export type { ControllerOptions, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, resolveOptions } from './options.js';
@@ -43,6 +44,8 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
   const options = resolveOptions(ctx.options ?? {}, ctx.options?.clock ?? realClock());
   // The kubelet subscribes first so a pod's status is written in the order events arrive.
   const kubelet = new Kubelet(ctx.store, ctx.faults, options);
+  // Before the workload controllers: a namespace's `default` ServiceAccount precedes its pods.
+  const serviceAccounts = new ServiceAccountController(ctx.store, options);
   const replicaSets = new ReplicaSetController(ctx.store, options);
   const deployments = new DeploymentController(ctx.store, options);
   const jobs = new JobController(ctx.store, options);
@@ -67,6 +70,7 @@ export function startControllers(ctx: ControllerContext): RunningControllers {
       jobs.stop();
       deployments.stop();
       replicaSets.stop();
+      serviceAccounts.stop();
       kubelet.stop();
     },
   };

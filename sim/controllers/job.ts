@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import { KINDS } from '../store/resources.js';
+import { serviceAccountRefusal } from '../store/service-accounts.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, ownerReferenceTo, podIsReady, specOf, statusOf, timestamp } from './objects.js';
 import type { Json } from './objects.js';
@@ -57,6 +58,8 @@ export class JobController {
     } else if (e.resource.kind === 'Pod') {
       const owner = controllerOf(e.object);
       if (owner?.kind === 'Job') this.queue.add(objectKey(e.object.metadata.namespace, owner.name));
+    } else if (e.resource.kind === 'ServiceAccount' && e.type === 'ADDED') {
+      for (const job of this.store.list(KINDS.job, e.object.metadata.namespace)) this.queue.add(objectKey(job.metadata.namespace, job.metadata.name));
     }
   }
 
@@ -86,7 +89,13 @@ export class JobController {
       for (const pod of active) this.startDeletion(pod);
     } else if (spec.suspend !== true) {
       const want = Math.min(parallelism, completions - succeeded);
-      for (let i = active.length; i < want; i++) active.push(this.createPod(job));
+      for (let i = active.length; i < want; i++) {
+        const pod = this.newPod(job);
+        // Admission refuses a pod whose ServiceAccount is missing (a hook running as one its
+        // release has not created yet): no pod, the Job waits; retried when one is created.
+        if (serviceAccountRefusal(this.store, pod)) break;
+        active.push(this.store.create(KINDS.pod, pod));
+      }
     }
 
     const next: Json = {
@@ -113,7 +122,7 @@ export class JobController {
     }
   }
 
-  private createPod(job: KubeObject): KubeObject {
+  private newPod(job: KubeObject): KubeObject {
     const template = asJson(specOf(job).template);
     const meta = asJson(template.metadata);
     const pod: KubeObject = {
@@ -129,7 +138,7 @@ export class JobController {
       spec: structuredClone(asJson(template.spec)),
       status: { phase: 'Pending', qosClass: 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.options.clock.now()) }] },
     };
-    return this.store.create(KINDS.pod, pod);
+    return pod;
   }
 
   private startDeletion(pod: KubeObject): void {

@@ -4,9 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import { KINDS } from '../store/resources.js';
+import { serviceAccountRefusal } from '../store/service-accounts.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import type { TimerHandle } from './clock.js';
-import { asJson, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, labelsMatch, ownerReferenceTo, podIsReady, podReadySince, specOf, statusOf, timestamp } from './objects.js';
+import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, labelsMatch, ownerReferenceTo, podIsReady, podReadySince, specOf, statusOf, timestamp } from './objects.js';
 import type { ResolvedOptions } from './options.js';
 import { WorkQueue, objectKey, splitKey } from './queue.js';
 
@@ -61,6 +62,8 @@ export class ReplicaSetController {
     } else if (e.resource.kind === 'Pod') {
       const owner = controllerOf(e.object);
       if (owner?.kind === 'ReplicaSet') this.queue.add(objectKey(e.object.metadata.namespace, owner.name));
+    } else if (e.resource.kind === 'ServiceAccount' && e.type === 'ADDED') {
+      for (const rs of this.store.list(KINDS.replicaSet, e.object.metadata.namespace)) this.queue.add(objectKey(rs.metadata.namespace, rs.metadata.name));
     }
   }
 
@@ -74,18 +77,25 @@ export class ReplicaSetController {
     const live = pods.filter((p) => !isTerminating(p));
     const want = intOf(spec.replicas, 1);
 
+    let failure: string | undefined;
     if (live.length < want) {
-      for (let i = live.length; i < want; i++) live.push(this.createPod(rs, template));
+      for (let i = live.length; i < want; i++) {
+        const pod = this.newPod(rs, template);
+        // Admission refuses a pod whose ServiceAccount is missing; retried when one is created.
+        failure = serviceAccountRefusal(this.store, pod);
+        if (failure) break;
+        live.push(this.store.create(KINDS.pod, pod));
+      }
     } else if (live.length > want) {
       const doomed = [...live].sort(deletionRank).slice(0, live.length - want);
       for (const pod of doomed) this.startDeletion(pod);
       const gone = new Set(doomed.map((p) => p.metadata.name));
       live.splice(0, live.length, ...live.filter((p) => !gone.has(p.metadata.name)));
     }
-    this.writeStatus(rs, live, template);
+    this.writeStatus(rs, live, template, failure);
   }
 
-  private createPod(rs: KubeObject, template: Record<string, unknown>): KubeObject {
+  private newPod(rs: KubeObject, template: Record<string, unknown>): KubeObject {
     const meta = asJson(template.metadata);
     const pod: KubeObject = {
       apiVersion: 'v1',
@@ -100,7 +110,7 @@ export class ReplicaSetController {
       spec: structuredClone(asJson(template.spec)),
       status: { phase: 'Pending', qosClass: 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.options.clock.now()) }] },
     };
-    return this.store.create(KINDS.pod, pod);
+    return pod;
   }
 
   // startDeletion deletes a surplus pod with the default DeleteOptions, as the real controller does.
@@ -112,7 +122,7 @@ export class ReplicaSetController {
     }
   }
 
-  private writeStatus(rs: KubeObject, live: KubeObject[], template: Record<string, unknown>): void {
+  private writeStatus(rs: KubeObject, live: KubeObject[], template: Record<string, unknown>, failure?: string): void {
     const key = objectKey(rs.metadata.namespace, rs.metadata.name);
     const minReadyMs = intOf(specOf(rs).minReadySeconds, 0) * 1000;
     const now = this.options.clock.now();
@@ -143,7 +153,16 @@ export class ReplicaSetController {
       availableReplicas: available.length,
       observedGeneration: rs.metadata.generation ?? 1,
     };
-    if (previous.conditions !== undefined) status.conditions = previous.conditions;
+    // ReplicaFailure says why pods could not be created, until one can be.
+    const conditions = asList(previous.conditions).filter((c) => c.type !== 'ReplicaFailure');
+    if (failure) {
+      const old = asList(previous.conditions).find((c) => c.type === 'ReplicaFailure');
+      // Each attempt names a new pod; the same refusal keeps the first message, or this write would requeue forever.
+      const withoutPod = (m: unknown) => String(m).replace(/^pods "[^"]*"/, '');
+      if (old && withoutPod(old.message) === withoutPod(failure)) conditions.push(old);
+      else conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: timestamp(now), reason: 'FailedCreate', message: failure });
+    }
+    if (previous.conditions !== undefined || conditions.length > 0) status.conditions = conditions;
     rs.status = status;
     try {
       this.store.update(KINDS.replicaSet, rs, { subresource: 'status' });
