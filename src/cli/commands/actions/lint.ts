@@ -67,9 +67,7 @@ export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): 
       const argv = toTemplateArgs(apply.helm.map((w) => (w === apply.valuesFile ? file : w)));
       return through ? templateThroughOverlay(runner, helmMajor, overlayEnv, argv, file) : runner.template(argv);
     });
-  // A chart that fails lint fails every render the same way: one report is enough.
-  const toRender = problems.length ? [] : [...applies.values()];
-  const outcomes = await mapAtMost(overlay ? OVERLAY_RENDERS_AT_ONCE : 1, toRender, async ({ apply }) => {
+  const attempt = async ({ apply }: { apply: PlannedApply }) => {
     try {
       await render(apply, overlay !== undefined);
       return undefined;
@@ -78,7 +76,18 @@ export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): 
       if (err instanceof OverlayRefusal) return { refused: true, text: err.message };
       return { refused: false, text: (err as { stderr?: string }).stderr?.trim() || (err as Error).message };
     }
-  });
+  };
+  // A chart that fails lint fails every render the same way: one report is enough. So does a chart
+  // the overlay refuses as it renders at stage 1 (its objects, not a stage's values, are refused).
+  let toRender = problems.length ? [] : [...applies.values()];
+  let outcomes: Awaited<ReturnType<typeof attempt>>[] = [];
+  if (overlay && toRender.length) {
+    const first = await attempt(toRender[0]!);
+    if (first?.refused) toRender = toRender.slice(0, 1);
+    outcomes = [first, ...(await mapAtMost(OVERLAY_RENDERS_AT_ONCE, toRender.slice(1), attempt))];
+  } else {
+    outcomes = await mapAtMost(1, toRender, attempt);
+  }
   const failures = new Map<string, { refused: boolean; where: string[] }>();
   outcomes.forEach((outcome, i) => {
     if (!outcome) return;
@@ -88,11 +97,9 @@ export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): 
     failures.set(outcome.text, seen);
   });
   for (const [text, { refused, where }] of failures) {
-    // The overlay usually refuses the chart itself, whatever the stage: then one line says so.
-    const which = where.length === toRender.length && where.length > 1 ? `every stage and rollback (${where.length} distinct renders)` : where.join('; ');
     problems.push(
       refused
-        ? `helm-canary's overlay cannot canary the chart rendered with the values of ${which}:\n${text}`
+        ? `helm-canary's overlay cannot canary the chart rendered with the values of ${where.join('; ')}:\n${text}`
         : `the chart does not render the values of ${where.join('; ')}:\n${text}`,
     );
   }
