@@ -41,6 +41,14 @@ function overlayRollout(helm: HelmMajor): void {
       await ok(env, ['start', '--new-tag', '3.0']);
       await ok(env, ['promote', '--to', '4']);
       assert.equal(stageShape(await env.observe()), 'P 2.0/2/0 C 3.0/2/100');
+      // The record lost: the stage is in helm's values (helmCanary), so status still shows the
+      // rollout, deploy is refused, and rollback rebuilds the record from helm history.
+      const deleted = await env.api.call('DELETE', `/api/v1/namespaces/${env.namespace}/configmaps/helm-canary-${RELEASE}`);
+      assert.equal(deleted.status, 200, deleted.text);
+      const lost = JSON.parse(await ok(env, ['status', '-o', 'json']));
+      assert.ok(lost.nextMoves.some((m: string) => /rollback/.test(m)), JSON.stringify(lost));
+      const refused = await env.cli(['deploy', '--tag', '2.0']);
+      assert.equal(refused.exitCode, 4, refused.stderr);
       await ok(env, ['rollback']);
       assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
       const status = JSON.parse(await ok(env, ['status', '-o', 'json']));
