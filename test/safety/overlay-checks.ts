@@ -83,7 +83,7 @@ export interface HookWatch {
   stop(): void;
 }
 
-/** watchHook starts following the hook Job (created in the simulator's store) and the ConfigMap (polled through the API, and deletions in the store). */
+/** watchHook starts following the hook Job and the ConfigMap in the simulator's store (its creations and deletions, and a poll every 50 ms). */
 export function watchHook(scenario: OverlayScenario): HookWatch {
   const { env, names } = scenario;
   const sim = env.sim;

@@ -17,7 +17,8 @@ export const PROPAGATION_MS = 300;
 // Pods take longer to become ready than configuration takes to reach Envoy, as in real clusters.
 export const CLUSTER = { podReadyDelayMs: 500, podTerminationDelayMs: 200, meshPropagationDelayMs: PROPAGATION_MS, trafficSeed: 20240607 };
 // drainSeconds above the propagation delay.
-export const CONFIG = { drainSeconds: 1, helm: { timeout: '30s' } };
+// helm's timeout is long because many clusters and helm runs share two cores: a slow apply is not what these tests are about.
+export const CONFIG = { drainSeconds: 1, helm: { timeout: '90s' } };
 // The split check of traffic.test.ts: a window of at least MIN_REQUESTS once the stage reached Envoy.
 const SPLIT_WINDOW_MS = 2500;
 export const MIN_REQUESTS = 400;
@@ -65,7 +66,8 @@ export function describeCounts(c: TrafficCounts): string {
 
 /** ok runs the CLI and fails the test on a non-zero exit; returns stdout. */
 export async function ok(env: Env, args: string[]): Promise<string> {
-  const r = await env.cli(args);
+  // The API server is the test process's own simulator, which serves several busy clusters at once.
+  const r = await env.cli(args, { HELM_CANARY_VERIFY_TIMEOUT_MS: '20000' });
   assert.equal(r.exitCode, 0, `helm-canary ${args.join(' ')}: ${r.stderr}\n${r.stdout}`);
   return r.stdout;
 }
@@ -73,8 +75,8 @@ export async function ok(env: Env, args: string[]): Promise<string> {
 /** Load is a running load through the mesh that also remembers which pods answered. */
 export interface Load {
   load: LoadGenerator;
-  /** Every pod that answered a request. */
-  answeredBy: Set<string>;
+  /** Every pod that answered a request, with the time of its first answer. */
+  answeredBy: Map<string, number>;
   /** The controller (`Kind/name`) of every pod the cluster has had since the load started. */
   podOwners: Map<string, string>;
   traffic: Traffic;
@@ -88,7 +90,7 @@ export interface Load {
 export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Load> {
   const traffic = await scenario.env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
   await sleep(PROPAGATION_MS + 200);
-  const answeredBy = new Set<string>();
+  const answeredBy = new Map<string, number>();
   const podOwners = new Map<string, string>();
   const sim = scenario.env.sim;
   assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
@@ -104,7 +106,7 @@ export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Lo
   const router = {
     route(): RouteResult {
       const r = traffic.mesh.route(host);
-      if (r.ok) answeredBy.add(r.pod);
+      if (r.ok && !answeredBy.has(r.pod)) answeredBy.set(r.pod, Date.now());
       return r;
     },
   };
@@ -120,10 +122,16 @@ export async function canarySplit(load: LoadGenerator): Promise<{ total: number;
   return { total: c.total, percent: (100 * (c.bySubset.canary ?? 0)) / c.total };
 }
 
-/** strangers are the pods that answered but belong to neither the production nor the canary Deployment's ReplicaSets. */
-export function strangers(scenario: OverlayScenario, load: Load): string[] {
+/**
+ * strangers are the pods that answered but belong to neither the production nor the canary
+ * Deployment's ReplicaSets, each with its owner and when it first answered (`when` names the step
+ * running at that time).
+ */
+export function strangers(scenario: OverlayScenario, load: Load, when: (at: number) => string = () => ''): string[] {
   const own = new RegExp(`^ReplicaSet/(${scenario.names.deployment}|${scenario.canary})-[a-z0-9]+$`);
-  return [...load.answeredBy].filter((pod) => !own.test(load.podOwners.get(pod) ?? '?')).map((pod) => `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'})`);
+  return [...load.answeredBy]
+    .filter(([pod]) => !own.test(load.podOwners.get(pod) ?? '?'))
+    .map(([pod, at]) => `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'}) first answered at ${new Date(at).toISOString()} ${when(at)}`.trim());
 }
 
 type JsonMap = Record<string, any>;
