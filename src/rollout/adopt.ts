@@ -27,6 +27,10 @@ export function needsAdoption(values: unknown): boolean {
  * caller's next apply sets.
  */
 export function adopt(ctx: ApplyPorts & { drainSeconds: number }, tag: string): Promise<StageValues> {
+  // Said up front: what adoption changes, and that it restarts nothing of its own accord.
+  ctx.reporter.info(
+    `adopting ${ctx.spec.release} into overlay mode in two applies: production's selector and pod template stay as the chart renders them, so its pods roll only if --tag differs from what they run`,
+  );
   return applyUnrouted(ctx, tag, {
     title: `adopt ${ctx.spec.release}: canary Deployment at 0 pods and DestinationRule added, traffic still to the Service as a whole`,
     afterwards: 'for the DestinationRule to reach every proxy before routing by subset',
