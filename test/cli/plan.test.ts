@@ -49,6 +49,10 @@ describe('helm-canary plan', () => {
     assert.equal(s2.applies[0].values.canaryDeployment.weight, 0);
     assert.deepEqual(s2.applies[1].helm.slice(0, 3), ['upgrade', '--install', 'productpage']);
     assert.deepEqual(Object.keys(doc.rollback.from), ['2', '3', '4', '5', '6', '7', '8']);
+    // values mode: the chart applies as it is, no apply needs helm-canary's post-renderer
+    assert.equal(doc.mode, 'values');
+    assert.equal(doc.overlay, undefined);
+    assert.equal(s2.applies[1].needsPostRenderer, undefined);
   });
 
   it('writes a script whose stage functions run helm with each values file', async () => {
