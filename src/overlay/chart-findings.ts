@@ -102,3 +102,29 @@ function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+
+/**
+ * podSpecSelectorsOnProduction lists the places in the Deployment's pod spec (pod affinity and
+ * anti-affinity terms, topology spread constraints) whose selector matches production's pods but
+ * not the canary's. The canary's copy keeps them, so they still point at production's pods: a
+ * required anti-affinity then keeps canary pods off every node that runs a production pod.
+ */
+export function podSpecSelectorsOnProduction(deployment: KubeObject, productionPodLabels: Labels, canaryPodLabels: Labels): string[] {
+  const spec = get(deployment, ['spec', 'template', 'spec']);
+  const found: string[] = [];
+  const check = (path: string, selector: unknown) => {
+    if (selector === undefined || selector === null) return;
+    const s = readLabelSelector(selector);
+    if (selectorMatches(s, productionPodLabels) && !selectorMatches(s, canaryPodLabels)) found.push(path);
+  };
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    asArray(get(spec, ['affinity', kind, 'requiredDuringSchedulingIgnoredDuringExecution'])).forEach((term, i) =>
+      check(`affinity.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, get(term, ['labelSelector'])),
+    );
+    asArray(get(spec, ['affinity', kind, 'preferredDuringSchedulingIgnoredDuringExecution'])).forEach((term, i) =>
+      check(`affinity.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`, get(term, ['podAffinityTerm', 'labelSelector'])),
+    );
+  }
+  asArray(get(spec, ['topologySpreadConstraints'])).forEach((c, i) => check(`topologySpreadConstraints[${i}]`, get(c, ['labelSelector'])));
+  return found;
+}

@@ -87,6 +87,11 @@ export function describeOverlay(manifest: string, input: Pick<OverlayInput, 'tar
         : `${other.kind} "${other.name}" sends traffic to Service "${service}" without the overlay's VirtualService: that traffic reaches both tracks in proportion to their ready pods, not by the stage's weights. Route it through an Istio Gateway named in the overlay's routing (gateways and hosts) instead.`,
     );
   }
+  if (plan.podSpecSelectorsOnProduction.length > 0) {
+    warnings.push(
+      `The canary copies Deployment "${deployment}"'s pod spec, whose ${plan.podSpecSelectorsOnProduction.join(', ')} select production's pods (by ${k}) and not the canary's: the canary's pods are placed relative to production's, and a required anti-affinity keeps them off every node that runs a production pod. Select by labels both tracks have if the canary's pods should count.`,
+    );
+  }
   if (plan.hooks.length > 0) notes.push(`Hooks are left exactly as rendered: ${plan.hooks.map((h) => `${h.kind} "${h.name}" (${h.hook})`).join(', ')}.`);
 
   return {

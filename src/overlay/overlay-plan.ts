@@ -3,7 +3,7 @@
 // the HPAs, PDBs and hooks it leaves alone. The transform applies this plan; `lint` and `plan`
 // describe it.
 import { chooseTargets, type Candidate, type Targets } from './choose-targets.js';
-import { autoscalersOf, disruptionBudgetsOf, routingAround, selectingProductionOnly, type AutoscalerFound, type DisruptionBudgetFound, type ObjectRef } from './chart-findings.js';
+import { autoscalersOf, disruptionBudgetsOf, podSpecSelectorsOnProduction, routingAround, selectingProductionOnly, type AutoscalerFound, type DisruptionBudgetFound, type ObjectRef } from './chart-findings.js';
 import { OverlayError } from './overlay-error.js';
 import { TRACK_LABEL, type OverlayTarget } from './overlay-input.js';
 import { checkServiceSelectorAfter, chooseSplitKey, type OtherWorkload, type SplitKey } from './split-key.js';
@@ -61,6 +61,8 @@ export interface OverlayPlan {
    * (an Ingress, a Gateway API route, the chart's own VirtualService or DestinationRule for it).
    */
   routingAround: ObjectRef[];
+  /** Places in the pod spec (affinity, topology spread) that select production's pods but not the canary's. */
+  podSpecSelectorsOnProduction: string[];
   /** Indexes of documents a previous overlay generated: dropped, then made again. */
   previouslyGenerated: number[];
 }
@@ -120,6 +122,7 @@ export function planOverlay(values: readonly unknown[], target: OverlayTarget): 
     hooks,
     selectingProductionOnly: selectingProductionOnly(chart, targets, canaryPodLabels),
     routingAround: routingAround(chart, serviceName),
+    podSpecSelectorsOnProduction: podSpecSelectorsOnProduction(targets.deployment.object, targets.podLabels, canaryPodLabels),
     previouslyGenerated,
   };
 }

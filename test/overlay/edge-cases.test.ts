@@ -438,3 +438,17 @@ describe('traffic that goes around the overlay\'s VirtualService', () => {
     assert.equal(documentText(out, 'VirtualService', 'web-public'), documentText(manifest, 'VirtualService', 'web-public'));
   });
 });
+
+describe('the pod spec the canary copies', () => {
+  it('an anti-affinity or topology spread on the Deployment\'s selector: describeOverlay warns that it still points at production\'s pods', () => {
+    const d = deployment('web', '{app: web, release: r}', '{app: web, release: r}').replace(
+      '      containers:\n',
+      '      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - labelSelector: {matchLabels: {app: web, release: r}}\n              topologyKey: kubernetes.io/hostname\n' +
+        '      topologySpreadConstraints:\n        - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {release: r}}}\n      containers:\n',
+    );
+    const d2 = describeOverlay(manifestOf(d, WEB_SVC), overlayInput());
+    const warnings = d2.warnings.join('\n');
+    assert.match(warnings, /affinity\.podAntiAffinity\.requiredDuringSchedulingIgnoredDuringExecution\[0\] select production's pods \(by app\)/);
+    assert.doesNotMatch(warnings, /topologySpreadConstraints/, 'a constraint on labels both tracks have is fine');
+  });
+});
