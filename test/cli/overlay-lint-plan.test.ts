@@ -18,11 +18,12 @@ let dir: string;
 const charts: Partial<Record<3 | 4, AnyChart>> = {};
 const configs: Partial<Record<3 | 4, string>> = {};
 let twoDeployments: string;
+let twoDeploymentsApiNamed: string;
 
 // canary.yaml of an overlay-mode release of `chart`; --steps 100 keeps the renders few (10).
-function writeConfig(name: string, chart: string, valuesFiles: string[] = []): string {
+function writeConfig(name: string, chart: string, valuesFiles: string[] = [], overlay?: Record<string, string>): string {
   const file = join(dir, `${name}.canary.yaml`);
-  writeFileSync(file, stringify({ release: RELEASE, namespace: 'shop', chart, valuesFiles, image: { repository: ANY_CHART_REPOSITORY }, replicas: 2, plan: { steps: [{ weight: 100 }] }, mode: 'overlay' }));
+  writeFileSync(file, stringify({ release: RELEASE, namespace: 'shop', chart, valuesFiles, image: { repository: ANY_CHART_REPOSITORY }, replicas: 2, plan: { steps: [{ weight: 100 }] }, mode: 'overlay', ...(overlay ? { overlay } : {}) }));
   return file;
 }
 
@@ -68,7 +69,9 @@ before(async () => {
     charts[major] = chart;
     configs[major] = writeConfig(`scaffold-${major}`, chart.dir, [await chart.writeValues(RELEASE)]);
   }
-  twoDeployments = writeConfig('two', writeTwoDeploymentChart());
+  const two = writeTwoDeploymentChart();
+  twoDeployments = writeConfig('two', two);
+  twoDeploymentsApiNamed = writeConfig('two-api', two, [], { deployment: 'api' });
 });
 
 after(async () => {
@@ -146,6 +149,12 @@ describe('helm-canary lint in overlay mode', { concurrency: 2 }, () => {
       assert.deepEqual(readdirSync(env.TMPDIR).filter((f) => f.startsWith('helm-canary')), []);
     });
   }
+
+  it("passes canary.yaml's overlay.deployment to the post-renderer, and fails on the next thing it refuses (no Service)", async () => {
+    const r = await runCli(['lint', '-f', twoDeploymentsApiNamed, '--helm', helm[4]], { env: cliEnv('two-api') });
+    assert.equal(r.exitCode, 2, r.stdout);
+    assert.match(r.stderr, /cannot canary the chart rendered with the values of stage 1, apply 1 \(stable values\):\n {4}No Service of the chart selects Deployment "api"'s pods/);
+  });
 });
 
 describe('helm-canary plan in overlay mode', { concurrency: true }, () => {
