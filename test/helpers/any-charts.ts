@@ -59,7 +59,7 @@ export interface AnyChart {
    * stage's (`--set image.tag=...` or the overlay's generated values file).
    */
   values(release: string): Record<string, unknown>;
-  /** writeValues writes values(release), merged over by `extra` at the top level, to a YAML file in the chart's temp dir; returns its path. */
+  /** writeValues writes values(release) with `extra` deep-merged over it (maps merge, anything else replaces) to a YAML file in the chart's temp dir; returns its path. */
   writeValues(release: string, extra?: Record<string, unknown>): Promise<string>;
   /** objects names what a release creates (helm create's fullname rule). */
   objects(release: string): AnyChartObjects;
@@ -79,6 +79,17 @@ export interface AnyChartOptions {
 
 // HPA bounds the autoscaled chart is installed with: 2 lets a minAvailable-1 PDB allow one disruption.
 const AUTOSCALING = { enabled: true, minReplicas: 2, maxReplicas: 4 };
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// deepMerge lays `over` on `base` as helm merges values files: maps merge key by key, the rest replaces.
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isMap(v) && isMap(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  return out;
+}
 
 function trunc63(s: string): string {
   return s.slice(0, 63).replace(/-+$/, '');
@@ -213,7 +224,7 @@ export async function createAnyChart(kind: AnyChartKind, helm: 3 | 4, options: A
       selectorLabels: (release) => ({ 'app.kubernetes.io/name': trunc63(name), 'app.kubernetes.io/instance': release }),
       async writeValues(release, extra = {}) {
         const path = join(parent, `values-${release}-${++files}.yaml`);
-        await writeFile(path, stringify({ ...values(release), ...extra }));
+        await writeFile(path, stringify(deepMerge(values(release), extra)));
         return path;
       },
       remove: () => rm(parent, { recursive: true, force: true }),
