@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { setupHelm } from '../../scripts/setup-helm.mjs';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, repoRoot } from '../helpers/run-cli.js';
+import { chunksContaining, loadedFiles } from '../helpers/bundle-chunks.js';
 import { ANY_CHART_REPOSITORY, createAnyChart, type AnyChart } from '../helpers/any-charts.js';
 
 const RELEASE = 'shop';
@@ -80,13 +81,16 @@ after(async () => {
 });
 
 describe('helm-canary lint in overlay mode', { concurrency: 2 }, () => {
-  it("renders every stage through the post-renderer with helm 4 and says what it generates for helm create's chart", async () => {
+  it("renders every stage through the post-renderer with helm 4 and says what it generates for helm create's chart (no Kubernetes client loaded)", async () => {
     const chart = charts[4]!;
     const objects = chart.objects(RELEASE);
     const selector = chart.selectorLabels(RELEASE);
     const env = cliEnv('pass-4');
-    const r = await runCli(['lint', '-f', configs[4]!, '--helm', helm[4]], { env });
+    const r = await runCli(['lint', '-f', configs[4]!, '--helm', helm[4]], { env, nodeArgs: ['--import', join(repoRoot, 'test', 'fixtures', 'cli', 'trace-imports.mjs')] });
     assert.equal(r.exitCode, 0, r.stderr);
+    // Needs no cluster, so never loads the Kubernetes client, overlay mode included.
+    assert.ok(loadedFiles(r.stderr).includes('helm-canary.mjs'));
+    assert.deepEqual(loadedFiles(r.stderr).filter((f) => chunksContaining('node_modules/@kubernetes/client-node/').includes(f)), []);
     const lines = r.stdout.split('\n');
     assert.match(lines[0]!, /^ok: config valid; plan custom has 5 stages; 10 distinct stage values rendered with helm v4\.\S+ through helm-canary's overlay post-renderer; helm lint passed$/);
     const field = (name: string) => lines.find((l) => l.startsWith(`  ${name}:`))?.slice(`  ${name}:`.length).trim();
