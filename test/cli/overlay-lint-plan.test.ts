@@ -148,7 +148,7 @@ describe('helm-canary lint in overlay mode', { concurrency: 2 }, () => {
       assert.match(r.stderr, /^error: lint found 1 problem\n/);
       // From the render through the post-renderer (helm 4 hides the plugin's stderr); the chart itself
       // is refused, so lint stops at stage 1's render rather than repeat it for every stage.
-      assert.match(r.stderr, /helm-canary's overlay cannot canary the chart rendered with the values of stage 1, apply 1 \(stable values\):\n {4}The chart renders 2 Deployments \(api, worker\); overlay mode canaries one\.\n {4}.*one of api, worker/);
+      assert.match(r.stderr, /helm-canary's overlay cannot canary the chart rendered with the values of stage 1, apply 1 \(stable values\):\n {4}The chart renders 2 Deployments \(api, worker\); overlay mode canaries one\.\n {4}Name the one to canary in the overlay's target deployment \(canary\.yaml: overlay\.deployment\): one of api, worker\.$/m);
       assert.doesNotMatch(r.stderr, /error while running post render|exited with error/);
       assert.deepEqual(readdirSync(env.TMPDIR).filter((f) => f.startsWith('helm-canary')), []);
     });

@@ -16,6 +16,15 @@ import { UnreachableError } from '../../errors.js';
 /** OverlayRefusal is the post-renderer's own report (message, then its hints) of why it refused a render. */
 export class OverlayRefusal extends Error {
   override name = 'OverlayRefusal';
+  constructor(report: string, options?: ErrorOptions) {
+    super(withConfigKeys(report), options);
+  }
+}
+
+// The overlay names its settings as the transform knows them ("the overlay's target deployment");
+// a person fixes them in canary.yaml, so the key is said too.
+function withConfigKeys(report: string): string {
+  return report.replace(/the overlay's target (deployment|container|service)\b/g, "the overlay's target $1 (canary.yaml: overlay.$1)");
 }
 
 /**
