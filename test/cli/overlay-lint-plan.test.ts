@@ -193,9 +193,12 @@ describe('helm-canary plan in overlay mode', { concurrency: true }, () => {
     assert.match(r.stderr, /^error: plan --output script is not available in overlay mode: .*deleting the canary Deployment, the DestinationRule and the VirtualService\n {2}run the stages with helm-canary \(deploy, start, promote, rollback\)/);
   });
 
-  it('says so in --help', async () => {
-    const r = await runCli(['plan', '--help']);
-    assert.equal(r.exitCode, 0);
-    assert.match(r.stdout, /--output script is refused \(exit 2, nothing printed\)/);
+  it('says so in --help (and lint says what it does in overlay mode)', async () => {
+    const [plan, lint] = await Promise.all([runCli(['plan', '--help']), runCli(['lint', '--help'])]);
+    assert.equal(plan.exitCode, 0);
+    assert.match(plan.stdout, /--output script is refused \(exit 2, nothing printed\)/);
+    assert.equal(lint.exitCode, 0);
+    assert.match(lint.stdout, /In overlay mode \(mode: overlay\) every render runs through helm-canary's overlay post-renderer/);
+    assert.match(lint.stdout, /-o, --output <format> +text for people; json or yaml/);
   });
 });
