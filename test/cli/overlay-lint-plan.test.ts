@@ -21,7 +21,7 @@ const configs: Partial<Record<3 | 4, string>> = {};
 let twoDeployments: string;
 let twoDeploymentsApiNamed: string;
 
-// canary.yaml of an overlay-mode release of `chart`; --steps 100 keeps the renders few (10).
+// canary.yaml of an overlay-mode release of `chart`; --steps 100 keeps the renders few (11).
 function writeConfig(name: string, chart: string, valuesFiles: string[] = [], overlay?: Record<string, string>): string {
   const file = join(dir, `${name}.canary.yaml`);
   writeFileSync(file, stringify({ release: RELEASE, namespace: 'shop', chart, valuesFiles, image: { repository: ANY_CHART_REPOSITORY }, replicas: 2, plan: { steps: [{ weight: 100 }] }, mode: 'overlay', ...(overlay ? { overlay } : {}) }));
@@ -92,7 +92,7 @@ describe('helm-canary lint in overlay mode', { concurrency: 2 }, () => {
     assert.ok(loadedFiles(r.stderr).includes('helm-canary.mjs'));
     assert.deepEqual(loadedFiles(r.stderr).filter((f) => chunksContaining('node_modules/@kubernetes/client-node/').includes(f)), []);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0]!, /^ok: config valid; plan custom has 5 stages; 10 distinct stage values rendered with helm v4\.\S+ through helm-canary's overlay post-renderer; helm lint passed$/);
+    assert.match(lines[0]!, /^ok: config valid; plan custom has 5 stages; 11 distinct stage values rendered with helm v4\.\S+ through helm-canary's overlay post-renderer; helm lint passed$/);
     const field = (name: string) => lines.find((l) => l.startsWith(`  ${name}:`))?.slice(`  ${name}:`.length).trim();
     assert.equal(field('canaries'), `Deployment "${objects.deployment}", container "${objects.container}", Service "${objects.service}"`);
     const splitKey = /^(\S+) /.exec(field('split label') ?? '')?.[1];
@@ -119,7 +119,7 @@ describe('helm-canary lint in overlay mode', { concurrency: 2 }, () => {
     const report = JSON.parse(r.stdout);
     assert.equal(report.ok, true);
     assert.equal(report.mode, 'overlay');
-    assert.equal(report.renderedValues, 10);
+    assert.equal(report.renderedValues, 11); // 10 stage and rollback values, and stage 1 adopting a release deployed without the overlay
     assert.match(report.helm, /^v3\./);
     assert.equal(report.helmLint, 'passed');
     const o = report.overlay;

@@ -4,7 +4,7 @@
 // stage's values fails here rather than halfway through a release. In overlay mode each render
 // goes through helm-canary's overlay post-renderer, as the applies do, and lint says what the
 // overlay would generate from the chart.
-import { planRollout, type PlannedApply } from '../../../engine/index.js';
+import { overlayChartValues, planRollout, type PlannedApply } from '../../../engine/index.js';
 import { resolveHelmBinary } from '../../../config/resolve-target.js';
 import { ExecaHelmRunner } from '../../../helm/execa-helm-runner.js';
 import { toTemplateArgs } from '../../../helm/template-args.js';
@@ -52,6 +52,12 @@ export async function runLint(flags: LintFlags, deps: Pick<CliDeps, 'stdout'>): 
   };
   for (const stage of doc.stages) stage.applies.forEach((a, i) => add(a, `stage ${stage.number}, apply ${i + 1}`));
   for (const [from, list] of Object.entries(doc.rollback.from)) list.forEach((a, i) => add(a, `rollback from stage ${from}, apply ${i + 1}`));
+  // The first apply over a release deployed without the overlay adopts it (traffic still to the
+  // Service as a whole): rendered too, as deploy and start would apply it.
+  if (overlay) {
+    const first = doc.stages[0]!.applies[0]!;
+    add({ ...first, purpose: `${first.purpose}, adopting a release deployed without the overlay`, values: overlayChartValues(first.state, overlay, true) }, 'stage 1, apply 1');
+  }
 
   if (config.spec.chart.kind === 'path') {
     const first = doc.stages[0]!.applies[0]!;
