@@ -38,9 +38,10 @@ export interface OverlayInput {
   /** The stage's values: production and canary image, replicas and weight. */
   values: StageValues;
   /**
-   * adopting: the first apply over a release that has no overlay yet. The DestinationRule is
-   * created, and the VirtualService sends everything to the Service without a subset, so no
-   * proxy routes to a subset before it has the rule that defines it (make-before-break).
+   * adopting: the first apply over a release that has no overlay yet (and detach's first). The
+   * DestinationRule is created, the VirtualService sends everything to the Service without a
+   * subset, and the Service keeps the chart's own selector, so no proxy routes to a subset before
+   * it has the rule that defines it (make-before-break) and the whole Service is production's.
    */
   adopting?: boolean;
   /** The Istio API version of the generated objects. Default networking.istio.io/v1. */

@@ -38,7 +38,11 @@ export function overlayManifest(manifest: string, input: OverlayInput): string {
       out.push(unlessUnchanged(document));
       out.push({ doc: buildCanaryDeployment(doc, plan, input) });
     } else if (index === serviceIndex) {
-      if (plan.split.inServiceSelector) deleteField(document.doc, ['spec', 'selector', plan.split.key]);
+      // While adopting (or detaching) the VirtualService routes to the Service as a whole, so the
+      // Service keeps the chart's own selector: production's pods only, never a pod of a hook Job
+      // or another workload the wider selector would take in. It widens with the first routing by
+      // subset, whose subsets keep each route to its own track; the canary has no pods until then.
+      if (plan.split.inServiceSelector && !input.adopting) deleteField(document.doc, ['spec', 'selector', plan.split.key]);
       out.push(unlessUnchanged(document));
       out.push({ doc: buildDestinationRule(plan, input) }, { doc: buildVirtualService(plan, input) });
     } else {

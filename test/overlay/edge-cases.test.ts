@@ -161,9 +161,12 @@ describe('routing', () => {
     for (const r of routes.spec.http[0].route) assert.deepEqual(r.destination.port, { number: 9090 });
   });
 
-  it('adopting: one destination, the Service without a subset or weight; the DestinationRule is generated already', () => {
+  it("adopting: one destination, the Service without a subset or weight and with the chart's own selector; the DestinationRule is generated already", () => {
+    const chart = objectsOf(manifestOf(WEB, WEB_SVC));
     const objects = objectsOf(overlayManifest(manifestOf(WEB, WEB_SVC), overlayInput({ adopting: true })));
     assert.deepEqual(find(objects, 'VirtualService', 'web').spec.http, [{ route: [{ destination: { host: 'web' } }] }]);
+    assert.deepEqual(find(objects, 'Service', 'web').spec.selector, find(chart, 'Service', 'web').spec.selector, 'the whole Service is production\'s while it routes without subsets');
+    assert.notDeepEqual(find(objectsOf(overlayManifest(manifestOf(WEB, WEB_SVC), overlayInput())), 'Service', 'web').spec.selector, find(chart, 'Service', 'web').spec.selector);
     assert.deepEqual(
       find(objects, 'DestinationRule', 'web').spec.subsets.map((s: { name: string }) => s.name),
       ['production', 'canary'],

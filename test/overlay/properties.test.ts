@@ -101,9 +101,11 @@ describe('overlay properties over random label sets', () => {
         assert.equal(matches(c.selector, canaryPods), false);
         assert.ok(matches(canary.spec.selector.matchLabels, canaryPods));
         assert.equal(matches(canary.spec.selector.matchLabels, prodPods), false);
-        // The Service selects both tracks; it lost at most the split key.
+        // The Service selects both tracks once routing is by subset (it lost at most the split
+        // key); while adopting it keeps the chart's own selector, production's pods only.
         const serviceSelector: Labels = find(out, 'Service', 'web').spec.selector;
-        assert.ok(matches(serviceSelector, prodPods) && matches(serviceSelector, canaryPods));
+        if (input.adopting) assert.deepEqual(serviceSelector, c.serviceSelector);
+        else assert.ok(matches(serviceSelector, prodPods) && matches(serviceSelector, canaryPods));
         const dropped = Object.keys(c.serviceSelector).filter((k) => !(k in serviceSelector));
         assert.ok(dropped.length <= 1);
         // Each subset selects its own track's pods only.
@@ -159,6 +161,11 @@ describe('overlay properties over random label sets', () => {
     fc.assert(
       fc.property(chart, stage, stage, (c, first, second) => {
         const manifest = manifestOf(c);
+        // Routing by subset takes the split key out of the Service's selector, and adopting keeps
+        // the chart's own selector; an output that lost the key cannot tell whether the chart's
+        // Service had it. helm hands the post-renderer the chart's render every time, so that
+        // step (by subset, then adopting: detach's first apply) never meets its own output.
+        if (!first.adopting && second.adopting) return;
         const once = tryOverlay(manifest, first);
         if (once instanceof OverlayError) return;
         assert.equal(overlayManifest(once, second), overlayManifest(manifest, second));

@@ -19,8 +19,8 @@ export function registerDetach(program: Command, deps: CliDeps): void {
         'after',
         `
 Overlay mode only (mode: overlay), with no rollout in progress. Two applies:
-  1. the overlay with the VirtualService routing to the Service as a whole (no subset), then the
-     drain wait, so every proxy stops routing by subset;
+  1. the overlay with the VirtualService routing to the Service as a whole (no subset) and the
+     Service back on its own selector, then the drain wait, so every proxy stops routing by subset;
   2. the chart alone: helm removes the canary Deployment (0 pods), the DestinationRule and the
      VirtualService, and the Service gets its own selector back.
 Refused when the chart alone would run fewer production pods than run now: set its replica
