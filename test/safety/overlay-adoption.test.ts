@@ -39,7 +39,8 @@ function adoption(kind: AnyChartKind, helm: HelmMajor): void {
 
     it('loses no request and restarts no production pod; a rollout to stage 3 and a rollback then lose none either', async (t) => {
       const { env, chart, names } = scenario;
-      // What the team ran before helm-canary: the chart alone, their values, two replicas.
+      // What the team ran before helm-canary: the chart alone, their values, two replicas (the
+      // autoscaled chart ignores replicaCount: its HPA's minimum is 2).
       await runHelm(env.env, [
         'upgrade', '--install', RELEASE, chart.dir, '-n', env.namespace, '-f', await chart.writeValues(RELEASE),
         '--set', 'image.tag=1.0', '--set', 'replicaCount=2', '--wait', '--timeout', '60s',
@@ -94,6 +95,8 @@ function adoption(kind: AnyChartKind, helm: HelmMajor): void {
 // Each scenario on its own cluster, side by side.
 describe('overlay mode: adopting a release first installed by plain helm', { concurrency: true }, () => {
   adoption('scaffold', 4);
+  adoption('autoscaled', 4);
   adoption('hooked', 4);
   adoption('scaffold', 3);
+  adoption('hooked', 3);
 });

@@ -115,9 +115,10 @@ export function watchHook(scenario: OverlayScenario): HookWatch {
   };
 }
 
-/** helmRevisions counts the release's stored revisions (helm's Secrets). */
+/** helmRevision is the release's latest revision number (helm's Secrets keep the last --history-max of them, so their count is no measure). */
 export async function helmRevisions(scenario: OverlayScenario): Promise<number> {
-  return (await scenario.env.list('secret', `owner=helm,name=${RELEASE}`)).length;
+  const secrets = await scenario.env.list('secret', `owner=helm,name=${RELEASE}`);
+  return Math.max(0, ...secrets.map((s) => Number(s.metadata.labels?.version ?? 0)));
 }
 
 /**
