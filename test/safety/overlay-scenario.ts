@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLoad, type LoadGenerator, type RouteResult, type Traffic, type TrafficCounts } from '../../sim/mesh/index.js';
 import { KINDS } from '../../sim/store/resources.js';
+import type { KubeObject } from '../../sim/store/types.js';
 import { createAnyChart, type AnyChart, type AnyChartKind, type AnyChartObjects } from '../helpers/any-charts.js';
 import { givenCluster, type Env, type HelmMajor } from '../helpers/e2e.js';
 
@@ -72,15 +73,30 @@ export async function ok(env: Env, args: string[]): Promise<string> {
   return r.stdout;
 }
 
+/** Answered is what the load saw of one pod that answered. */
+export interface Answered {
+  /** When it first answered. */
+  first: number;
+  /**
+   * When it first answered while the Service's selector, as it was one propagation delay earlier,
+   * selected it: then a real Envoy could have had it as an endpoint too. The simulated mesh reads
+   * the Service's selector as it is now but the pods as they were (sim/mesh/mesh.ts), so just
+   * after a selector change it may send a request to a pod that was never the Service's endpoint.
+   */
+  whileSelected?: number;
+}
+
 /** Load is a running load through the mesh that also remembers which pods answered. */
 export interface Load {
   load: LoadGenerator;
-  /** Every pod that answered a request, with the time of its first answer. */
-  answeredBy: Map<string, number>;
+  /** Every pod that answered a request. */
+  answeredBy: Map<string, Answered>;
   /** The controller (`Kind/name`) of every pod the cluster has had since the load started. */
   podOwners: Map<string, string>;
   traffic: Traffic;
 }
+
+type Labels = Record<string, string>;
 
 /**
  * startLoadAfterReach waits until what is installed has reached Envoy, then sends RATE requests a
@@ -88,25 +104,42 @@ export interface Load {
  * mesh then routes to the Service as a whole).
  */
 export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Load> {
-  const traffic = await scenario.env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
+  const { env, names } = scenario;
+  const traffic = await env.world.traffic({ meshPropagationDelayMs: PROPAGATION_MS, seed: CLUSTER.trafficSeed });
   await sleep(PROPAGATION_MS + 200);
-  const answeredBy = new Map<string, number>();
+  const answeredBy = new Map<string, Answered>();
   const podOwners = new Map<string, string>();
-  const sim = scenario.env.sim;
+  const podLabels = new Map<string, Labels>();
+  const selectors: { at: number; selector: Labels | undefined }[] = [];
+  const sim = env.sim;
   assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
-  const owner = (pod: { metadata: { name: string; ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }) => {
-    const ref = pod.metadata.ownerReferences?.find((r) => r.controller) ?? pod.metadata.ownerReferences?.[0];
-    podOwners.set(pod.metadata.name, ref ? `${ref.kind}/${ref.name}` : '-');
+  const pod = (p: KubeObject) => {
+    const ref = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
+    podOwners.set(p.metadata.name, ref ? `${ref.kind}/${ref.name}` : '-');
+    podLabels.set(p.metadata.name, { ...(p.metadata.labels ?? {}) });
   };
-  for (const pod of sim.store.list(KINDS.pod)) owner(pod);
+  const service = (at: number, svc: KubeObject | undefined) => selectors.push({ at, selector: svc ? { ...((svc.spec as { selector?: Labels } | undefined)?.selector ?? {}) } : undefined });
+  for (const p of sim.store.list(KINDS.pod, env.namespace)) pod(p);
+  service(-Infinity, sim.store.get(KINDS.service, env.namespace, names.service));
   sim.store.subscribe((e) => {
-    if (e.resource.kind === 'Pod' && e.type === 'ADDED') owner(e.object);
+    if (e.object.metadata.namespace !== env.namespace) return;
+    if (e.resource.kind === 'Pod' && e.type === 'ADDED') pod(e.object);
+    if (e.resource.kind === 'Service' && e.object.metadata.name === names.service) service(Date.now(), e.type === 'DELETED' ? undefined : e.object);
   });
-  const host = scenario.names.service;
+  const selectedAt = (name: string, at: number) => {
+    const selector = [...selectors].reverse().find((s) => s.at <= at)?.selector;
+    const labels = podLabels.get(name) ?? {};
+    return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  };
   const router = {
     route(): RouteResult {
-      const r = traffic.mesh.route(host);
-      if (r.ok && !answeredBy.has(r.pod)) answeredBy.set(r.pod, Date.now());
+      const r = traffic.mesh.route(names.service);
+      if (r.ok) {
+        const now = Date.now();
+        const seen = answeredBy.get(r.pod) ?? { first: now };
+        if (seen.whileSelected === undefined && selectedAt(r.pod, now - PROPAGATION_MS)) seen.whileSelected = now;
+        answeredBy.set(r.pod, seen);
+      }
       return r;
     },
   };
@@ -123,15 +156,19 @@ export async function canarySplit(load: LoadGenerator): Promise<{ total: number;
 }
 
 /**
- * strangers are the pods that answered but belong to neither the production nor the canary
- * Deployment's ReplicaSets, each with its owner and when it first answered (`when` names the step
- * running at that time).
+ * strangers are the pods that answered, belong to neither the production nor the canary
+ * Deployment's ReplicaSets, and were the Service's endpoints then (see Answered.whileSelected):
+ * each with its owner and when it first answered (`when` names the step running at that time).
+ * With `lagOnly`, the others: those only the simulated mesh's lag sent requests to.
  */
-export function strangers(scenario: OverlayScenario, load: Load, when: (at: number) => string = () => ''): string[] {
+export function strangers(scenario: OverlayScenario, load: Load, when: (at: number) => string = () => '', lagOnly = false): string[] {
   const own = new RegExp(`^ReplicaSet/(${scenario.names.deployment}|${scenario.canary})-[a-z0-9]+$`);
   return [...load.answeredBy]
-    .filter(([pod]) => !own.test(load.podOwners.get(pod) ?? '?'))
-    .map(([pod, at]) => `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'}) first answered at ${new Date(at).toISOString()} ${when(at)}`.trim());
+    .filter(([pod, seen]) => !own.test(load.podOwners.get(pod) ?? '?') && (seen.whileSelected === undefined) === lagOnly)
+    .map(([pod, seen]) => {
+      const at = seen.whileSelected ?? seen.first;
+      return `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'}) answered at ${new Date(at).toISOString()} ${when(at)}`.trim();
+    });
 }
 
 type JsonMap = Record<string, any>;
