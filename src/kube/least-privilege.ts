@@ -33,6 +33,72 @@ export const LEAST_PRIVILEGE_RULES: readonly ExplainedRule[] = [
 export interface RbacOptions {
   namespace: string;
   serviceAccount: string;
+  /** extraRules are added after the least-privilege rules (the chart's own kinds: chartKindRules). */
+  extraRules?: readonly PolicyRule[];
+}
+
+/** RenderedKind is one kind a chart renders. */
+export interface RenderedKind {
+  apiVersion: string;
+  kind: string;
+}
+
+// The REST resource of the kinds charts commonly render, by API group; any other kind's resource
+// is guessed from its name, as Kubernetes names most of them (said beside the rule).
+const KNOWN_RESOURCES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  '': { ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services', ServiceAccount: 'serviceaccounts', PersistentVolumeClaim: 'persistentvolumeclaims', Pod: 'pods', Endpoints: 'endpoints', LimitRange: 'limitranges', ResourceQuota: 'resourcequotas' },
+  apps: { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', ReplicaSet: 'replicasets' },
+  batch: { Job: 'jobs', CronJob: 'cronjobs' },
+  autoscaling: { HorizontalPodAutoscaler: 'horizontalpodautoscalers' },
+  policy: { PodDisruptionBudget: 'poddisruptionbudgets' },
+  'networking.k8s.io': { Ingress: 'ingresses', NetworkPolicy: 'networkpolicies' },
+  'rbac.authorization.k8s.io': { Role: 'roles', RoleBinding: 'rolebindings' },
+  'networking.istio.io': { Gateway: 'gateways', VirtualService: 'virtualservices', DestinationRule: 'destinationrules', ServiceEntry: 'serviceentries', Sidecar: 'sidecars' },
+  'security.istio.io': { AuthorizationPolicy: 'authorizationpolicies', PeerAuthentication: 'peerauthentications', RequestAuthentication: 'requestauthentications' },
+};
+// Kinds no Role can grant: they live outside any namespace.
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'APIService']);
+
+function guessResource(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (/(s|x|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
+/**
+ * chartKindRules are the rules helm needs for the kinds a chart renders beyond what
+ * LEAST_PRIVILEGE_RULES grant (a team's own chart in overlay mode: its ServiceAccount, HPA, PDB,
+ * hook Jobs...), one per API group; and the cluster-scoped kinds, which need a ClusterRole.
+ */
+export function chartKindRules(kinds: readonly RenderedKind[]): { rules: ExplainedRule[]; clusterScoped: string[] } {
+  const granted = (group: string, resource: string) => LEAST_PRIVILEGE_RULES.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && HELM_WRITE.every((v) => r.verbs.includes(v)));
+  const byGroup = new Map<string, { resources: Set<string>; kinds: string[]; guessed: string[] }>();
+  const clusterScoped = new Set<string>();
+  for (const { apiVersion, kind } of kinds) {
+    if (CLUSTER_SCOPED.has(kind)) {
+      clusterScoped.add(kind);
+      continue;
+    }
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0]! : '';
+    const known = KNOWN_RESOURCES[group]?.[kind];
+    const resource = known ?? guessResource(kind);
+    if (granted(group, resource)) continue;
+    const entry = byGroup.get(group) ?? { resources: new Set<string>(), kinds: [], guessed: [] };
+    if (!entry.resources.has(resource)) {
+      entry.resources.add(resource);
+      entry.kinds.push(kind);
+      if (!known) entry.guessed.push(resource);
+    }
+    byGroup.set(group, entry);
+  }
+  const rules = [...byGroup.entries()].map(([group, { resources, kinds: named, guessed }]) => ({
+    apiGroups: [group],
+    resources: [...resources],
+    verbs: HELM_WRITE,
+    why: `the chart's own ${named.join(', ')} (helm)${guessed.length ? `; resource names guessed from the kind, check with kubectl api-resources: ${guessed.join(', ')}` : ''}`,
+  }));
+  return { rules, clusterScoped: [...clusterScoped] };
 }
 
 /** leastPrivilegeManifests are the ServiceAccount, Role and RoleBinding helm-canary runs with in `namespace`. */
@@ -45,7 +111,7 @@ export function leastPrivilegeManifests(options: RbacOptions): Record<string, un
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: { name: serviceAccount, namespace, labels },
-      rules: LEAST_PRIVILEGE_RULES.map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })),
+      rules: [...LEAST_PRIVILEGE_RULES, ...(options.extraRules ?? [])].map(({ apiGroups, resources, verbs }) => ({ apiGroups, resources, verbs })),
     },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import type { Cluster } from '../../sim/cluster.js';
 import type { ApiClient } from '../control-plane/launch-api.js';
 import { openWorld, type TargetWorld } from './e2e-target.js';
@@ -46,6 +46,12 @@ export interface Env {
   /** put replaces one object as `kubectl edit` does (field manager kubectl-edit); throws unless 200. */
   put(resource: Resource, object: any): Promise<void>;
   writeConfig(changes?: Record<string, unknown>): void;
+  /**
+   * grantChartRbac widens the tool's Role on a real API server with what `helm-canary rbac -f
+   * canary.yaml` adds for the chart's own kinds (a team's chart in overlay mode); nothing on the
+   * simulator, which has no RBAC.
+   */
+  grantChartRbac(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,9 +139,18 @@ export async function givenCluster(helm: HelmMajor, options: { release?: string;
       record: record && { stage: record.stage, phase: record.phase, stableTag: record.stableTag, newTag: record.newTag },
     };
   };
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { cwd: dir, env: { ...env, ...extraEnv }, extendEnv: true });
+  const grantChartRbac = async () => {
+    if (world.sim) return;
+    const rbac = await cli(['rbac', '--namespace', namespace, '-f', join(dir, 'canary.yaml')]);
+    if (rbac.exitCode !== 0) throw new Error(`helm-canary rbac -f canary.yaml failed: ${rbac.stderr}`);
+    for (const doc of parseAllDocuments(rbac.stdout)) {
+      const res = await api.apply(doc.toJS());
+      if (res.status >= 300) throw new Error(`apply ${doc.get('kind')}: HTTP ${res.status} ${res.text}`);
+    }
+  };
   return {
-    world, sim: world.sim, api, dir, env, release, namespace, observe, get, list, put, writeConfig,
-    cli: (args, extraEnv = {}) => runCli(args, { cwd: dir, env: { ...env, ...extraEnv }, extendEnv: true }),
+    world, sim: world.sim, api, dir, env, release, namespace, observe, get, list, put, writeConfig, grantChartRbac, cli,
     async stop() {
       await world.stop();
       rmSync(dir, { recursive: true, force: true });

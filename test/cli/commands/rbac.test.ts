@@ -1,7 +1,13 @@
 // `helm-canary rbac`: the least-privilege ServiceAccount, Role and RoleBinding, printed with no cluster.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAllDocuments } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { createAnyChart } from '../../helpers/any-charts.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { helmBinary } from '../../sim/helm-env.js';
 import { KubeApiError } from '../../../src/kube/kube-errors.js';
 import { toCliError } from '../../../src/cli/to-cli-error.js';
 import { CliError } from '../../../src/cli/errors.js';
@@ -41,5 +47,32 @@ describe('helm-canary rbac', () => {
     assert.equal(err.exitCode, 3);
     assert.match(err.message, /cannot update resource "configmaps"/);
     assert.deepEqual(err.details, ['the Role helm-canary needs: helm-canary rbac -n NAMESPACE | kubectl apply -f -']);
+  });
+});
+
+describe('helm-canary rbac -f canary.yaml (a chart of the team\'s own, e.g. in overlay mode)', () => {
+  it('renders the chart with real helm (hooks included) and grants each kind it creates beyond the least-privilege rules', async () => {
+    const chart = await createAnyChart('hooked', 4);
+    const dir = mkdtempSync(join(tmpdir(), 'rbac-chart-'));
+    try {
+      writeFileSync(join(dir, 'canary.yaml'), stringify({ release: 'web', chart: chart.dir, valuesFiles: [await chart.writeValues('web')], image: { repository: 'acr.io/web' }, replicas: 2, mode: 'overlay' }));
+      const r = await runCli(['rbac', '-n', 'shop', '-f', join(dir, 'canary.yaml')], { env: { HELM_BIN: helmBinary(4) } });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /&a\d|\*a\d/, 'plain YAML, no anchors');
+      const role = parseAllDocuments(r.stdout).map((d) => d.toJS()).find((d) => d.kind === 'Role') as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+      const can = (group: string, resource: string, verb: string) => role.rules.some((rule) => rule.apiGroups.includes(group) && rule.resources.includes(resource) && rule.verbs.includes(verb));
+      // The chart's ServiceAccount, its mounted ConfigMap (deleted by helm when it goes) and its hook Job.
+      for (const [group, resource] of [['', 'serviceaccounts'], ['', 'configmaps'], ['batch', 'jobs']] as const) {
+        for (const verb of ['get', 'create', 'patch', 'delete']) assert.ok(can(group, resource, verb), `${verb} ${group}/${resource}`);
+      }
+      // helm's test Pod (helm create's test-connection) is not created by an upgrade: not granted.
+      assert.ok(!can('', 'pods', 'create'));
+      assert.match(r.stdout, /serviceaccounts, configmaps: the chart's own ServiceAccount, ConfigMap \(helm\)/);
+      const without = await runCli(['rbac', '-n', 'shop']);
+      assert.ok(!/serviceaccounts/.test(without.stdout.split('\n').filter((l) => !l.startsWith('#')).join('\n')), 'without -f, only the least-privilege rules');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await chart.remove();
+    }
   });
 });
