@@ -18,6 +18,12 @@ export interface WouldApply {
   valuesFile: string;
   /** The generated values file's content. */
   values: unknown;
+  /**
+   * needsPostRenderer: overlay mode; helm-canary runs this helm with its overlay post-renderer.
+   * The argv alone, run by hand, would apply the chart without the canary, DestinationRule and
+   * VirtualService (and so delete them).
+   */
+  needsPostRenderer?: true;
 }
 
 /** DryRunPorts are the ports a dry run swaps. */
@@ -63,12 +69,12 @@ export function dryRunAdapters(real: DryRunPorts, valuePaths: ValuePaths, report
     status: () => real.helm.status(),
     lastDeployedRevision: () => real.helm.lastDeployedRevision(),
     revisions: () => real.helm.revisions(),
-    async upgrade(argv) {
+    async upgrade(argv, options = {}) {
       const at = argv.indexOf('--description');
       const file = lastFile && argv.includes(lastFile.name) ? lastFile : undefined;
       const description = at >= 0 ? argv[at + 1] : undefined;
       const title = (description ?? 'helm upgrade').replace(/^helm-canary (\S+ -> \S+: )?/, '');
-      const apply = { title, description, helm: argv, valuesFile: file?.name ?? '', values: file?.values };
+      const apply: WouldApply = { title, description, helm: argv, valuesFile: file?.name ?? '', values: file?.values, ...(options.overlayValuesFile ? { needsPostRenderer: true as const } : {}) };
       wouldApply.push(apply);
       reporter.info(`[dry run] would apply ${title}`);
       const read = file ? readChartValues(file.values, valuePaths) : undefined;

@@ -38,6 +38,10 @@ function overlayRollout(helm: HelmMajor): void {
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
       await ok(env, ['start', '--new-tag', '2.0']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
+      // A dry run shows helm's argv, and that helm-canary runs it with the overlay post-renderer.
+      const dry = await ok(env, ['promote', '--dry-run']);
+      assert.match(dry, /helm-canary runs it with its overlay post-renderer/);
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10', 'a dry run changes nothing');
       await ok(env, ['promote', '--to', '7']);
       assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
       await ok(env, ['start', '--new-tag', '3.0']);

@@ -15,6 +15,7 @@ export function renderDryRun(wouldApply: readonly WouldApply[]): string {
   const blocks = wouldApply.map((a, i) => [
     `${i + 1}. ${a.title}`,
     `   helm ${a.helm.map(shellQuote).join(' ')}`,
+    ...(a.needsPostRenderer ? ["   (helm-canary runs it with its overlay post-renderer: by hand, without it, helm would delete the canary Deployment, DestinationRule and VirtualService)"] : []),
     `   ${a.valuesFile}:`,
     indent(stringify(a.values), '     '),
   ].join('\n'));
