@@ -61,6 +61,39 @@ function overlayRollout(helm: HelmMajor): void {
       assert.equal(status.stage?.number ?? status.stage, 1, JSON.stringify(status));
     });
 
+    it('a hand edit of the generated VirtualService is seen: start is refused (exit 4) naming it, and rollback undoes it', async () => {
+      const objects = chart.objects(RELEASE);
+      const vs = await env.get('virtualService', objects.service);
+      const original = structuredClone(vs.spec.http);
+      vs.spec.http[0].route[0].weight = 50;
+      vs.spec.http[0].route[1].weight = 50;
+      await env.put('virtualService', vs);
+      const refused = await env.cli(['start', '--new-tag', '9.0']);
+      assert.equal(refused.exitCode, 4, refused.stderr);
+      // The cluster is the truth: weight on the canary is a rollout in progress, record or not.
+      assert.match(refused.stderr, /the canary receives 50 % of traffic/);
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/50 C 2.0/0/50', 'nothing applied over the hand edit');
+      if (helm === 4) {
+        // What the refusal says to do: rollback restores stable and takes the fields back from the
+        // hand edit (helm 4 would otherwise stop at the conflict with kubectl-edit).
+        await ok(env, ['rollback']);
+      } else {
+        // helm 3 patches a custom resource with the difference between its two revisions' manifests
+        // (a JSON merge patch, no three-way merge): a hand edit of the VirtualService outlives any
+        // upgrade that renders the same weights. The rollback says so instead of claiming stable.
+        const rollback = await env.cli(['rollback']);
+        assert.equal(rollback.exitCode, 1, rollback.stderr);
+        assert.match(rollback.stderr, /VirtualService web routes 50 % to canary, expected 0 %/);
+        const back = await env.get('virtualService', objects.service);
+        back.spec.http = original;
+        await env.put('virtualService', back);
+        // The hand edit undone by hand, the rollback it left open finishes.
+        await ok(env, ['rollback']);
+      }
+      assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
+      assert.deepEqual((await env.get('virtualService', objects.service)).spec.http, original);
+    });
+
     it('detaches: refused while the chart alone would remove serving pods, then back to the chart as it renders', async () => {
       const objects = chart.objects(RELEASE);
       // helm create's replicaCount is 1 and production runs 2 (canary.yaml's replicas).
