@@ -87,6 +87,8 @@ export class Mesh {
   private readonly delay: number;
   private readonly virtualServices = new History<KubeObject>();
   private readonly destinationRules = new History<KubeObject>();
+  // Envoy's endpoint list follows a Service's selector as late as everything else.
+  private readonly services = new History<KubeObject>();
   private readonly pods = new History<PodState>();
   private readonly unsubscribe: () => void;
   private lastPrune = -Infinity;
@@ -102,6 +104,7 @@ export class Mesh {
     // What exists before the mesh starts has long been pushed to every proxy.
     for (const vs of store.list(KINDS.virtualService)) this.virtualServices.record(this.key(vs), -Infinity, vs);
     for (const dr of store.list(KINDS.destinationRule)) this.destinationRules.record(this.key(dr), -Infinity, dr);
+    for (const svc of store.list(KINDS.service)) this.services.record(this.key(svc), -Infinity, svc);
     for (const pod of store.list(KINDS.pod)) this.pods.record(this.key(pod), -Infinity, podState(pod));
   }
 
@@ -154,12 +157,13 @@ export class Mesh {
 
   private onEvent(e: StoreEvent): void {
     const kind = e.resource.kind;
-    if (kind !== 'VirtualService' && kind !== 'DestinationRule' && kind !== 'Pod') return;
+    if (kind !== 'VirtualService' && kind !== 'DestinationRule' && kind !== 'Pod' && kind !== 'Service') return;
     const at = this.clock.now();
     const key = this.key(e.object);
     const deleted = e.type === 'DELETED';
     if (kind === 'VirtualService') this.virtualServices.record(key, at, deleted ? undefined : e.object);
     else if (kind === 'DestinationRule') this.destinationRules.record(key, at, deleted ? undefined : e.object);
+    else if (kind === 'Service') this.services.record(key, at, deleted ? undefined : e.object);
     else this.pods.record(key, at, deleted ? undefined : podState(e.object));
   }
 
@@ -173,6 +177,7 @@ export class Mesh {
     const horizon = now - this.delay;
     this.virtualServices.prune(horizon);
     this.destinationRules.prune(horizon);
+    this.services.prune(horizon);
     this.pods.prune(horizon);
   }
 
@@ -247,7 +252,7 @@ export class Mesh {
   // Ready, not terminating pods of the destination's Service and subset, as Envoy's list has them.
   private endpoints(dest: Destination, clientNamespace: string, seen: number): PodState[] | 'NR' {
     const [svcName = '', svcNamespace = clientNamespace] = dest.host.split('.');
-    const service = this.store.get(KINDS.service, svcNamespace, svcName);
+    const service = this.services.at(seen).get(objectKey(svcNamespace, svcName));
     if (!service) return 'NR';
     const selector = asJson(specOf(service).selector) as Record<string, string>;
     if (Object.keys(selector).length === 0) return [];

@@ -77,13 +77,6 @@ export async function ok(env: Env, args: string[]): Promise<string> {
 export interface Answered {
   /** When it first answered. */
   first: number;
-  /**
-   * When it first answered while the Service's selector, as it was one propagation delay earlier,
-   * selected it: then a real Envoy could have had it as an endpoint too. The simulated mesh reads
-   * the Service's selector as it is now but the pods as they were (sim/mesh/mesh.ts), so just
-   * after a selector change it may send a request to a pod that was never the Service's endpoint.
-   */
-  whileSelected?: number;
 }
 
 /** Load is a running load through the mesh that also remembers which pods answered. */
@@ -96,8 +89,6 @@ export interface Load {
   traffic: Traffic;
 }
 
-type Labels = Record<string, string>;
-
 /**
  * startLoadAfterReach waits until what is installed has reached Envoy, then sends RATE requests a
  * second to the chart's Service (by name: before helm-canary there is no VirtualService, and the
@@ -109,37 +100,20 @@ export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Lo
   await sleep(PROPAGATION_MS + 200);
   const answeredBy = new Map<string, Answered>();
   const podOwners = new Map<string, string>();
-  const podLabels = new Map<string, Labels>();
-  const selectors: { at: number; selector: Labels | undefined }[] = [];
   const sim = env.sim;
   assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
   const pod = (p: KubeObject) => {
     const ref = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
     podOwners.set(p.metadata.name, ref ? `${ref.kind}/${ref.name}` : '-');
-    podLabels.set(p.metadata.name, { ...(p.metadata.labels ?? {}) });
   };
-  const service = (at: number, svc: KubeObject | undefined) => selectors.push({ at, selector: svc ? { ...((svc.spec as { selector?: Labels } | undefined)?.selector ?? {}) } : undefined });
   for (const p of sim.store.list(KINDS.pod, env.namespace)) pod(p);
-  service(-Infinity, sim.store.get(KINDS.service, env.namespace, names.service));
   sim.store.subscribe((e) => {
-    if (e.object.metadata.namespace !== env.namespace) return;
-    if (e.resource.kind === 'Pod' && e.type === 'ADDED') pod(e.object);
-    if (e.resource.kind === 'Service' && e.object.metadata.name === names.service) service(Date.now(), e.type === 'DELETED' ? undefined : e.object);
+    if (e.object.metadata.namespace === env.namespace && e.resource.kind === 'Pod' && e.type === 'ADDED') pod(e.object);
   });
-  const selectedAt = (name: string, at: number) => {
-    const selector = [...selectors].reverse().find((s) => s.at <= at)?.selector;
-    const labels = podLabels.get(name) ?? {};
-    return selector !== undefined && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-  };
   const router = {
     route(): RouteResult {
       const r = traffic.mesh.route(names.service);
-      if (r.ok) {
-        const now = Date.now();
-        const seen = answeredBy.get(r.pod) ?? { first: now };
-        if (seen.whileSelected === undefined && selectedAt(r.pod, now - PROPAGATION_MS)) seen.whileSelected = now;
-        answeredBy.set(r.pod, seen);
-      }
+      if (r.ok && !answeredBy.has(r.pod)) answeredBy.set(r.pod, { first: Date.now() });
       return r;
     },
   };
@@ -156,19 +130,15 @@ export async function canarySplit(load: LoadGenerator): Promise<{ total: number;
 }
 
 /**
- * strangers are the pods that answered, belong to neither the production nor the canary
- * Deployment's ReplicaSets, and were the Service's endpoints then (see Answered.whileSelected):
- * each with its owner and when it first answered (`when` names the step running at that time).
- * With `lagOnly`, the others: those only the simulated mesh's lag sent requests to.
+ * strangers are the pods that answered and belong to neither the production nor the canary
+ * Deployment's ReplicaSets (a hook Job's pod the Service took in, say): each with its owner and
+ * when it first answered (`when` names the step running at that time).
  */
-export function strangers(scenario: OverlayScenario, load: Load, when: (at: number) => string = () => '', lagOnly = false): string[] {
+export function strangers(scenario: OverlayScenario, load: Load, when: (at: number) => string = () => ''): string[] {
   const own = new RegExp(`^ReplicaSet/(${scenario.names.deployment}|${scenario.canary})-[a-z0-9]+$`);
   return [...load.answeredBy]
-    .filter(([pod, seen]) => !own.test(load.podOwners.get(pod) ?? '?') && (seen.whileSelected === undefined) === lagOnly)
-    .map(([pod, seen]) => {
-      const at = seen.whileSelected ?? seen.first;
-      return `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'}) answered at ${new Date(at).toISOString()} ${when(at)}`.trim();
-    });
+    .filter(([pod]) => !own.test(load.podOwners.get(pod) ?? '?'))
+    .map(([pod, seen]) => `${pod} (${load.podOwners.get(pod) ?? 'owner unknown'}) answered at ${new Date(seen.first).toISOString()} ${when(seen.first)}`.trim());
 }
 
 type JsonMap = Record<string, any>;
