@@ -4,7 +4,8 @@
 // VirtualService yet. Then `helm-canary deploy` with `mode: overlay` takes it over: no request
 // fails and production's pods are not restarted (the overlay leaves the pod template alone, so
 // the same ReplicaSet keeps the same pods); a rollout to stage 3 and a rollback then lose none
-// either. The scenario's delays are traffic.test.ts's.
+// either, and `detach` back to the chart alone loses none and restarts nothing. The scenario's
+// delays are traffic.test.ts's.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,8 +38,8 @@ function adoption(kind: AnyChartKind, helm: HelmMajor): void {
     });
     after(() => scenario?.stop());
 
-    it('loses no request and restarts no production pod; a rollout to stage 3 and a rollback then lose none either', async (t) => {
-      const { env, chart, names } = scenario;
+    it('loses no request and restarts no production pod; a rollout to stage 3, a rollback and a detach then lose none either', async (t) => {
+      const { env, chart, names, canary } = scenario;
       // What the team ran before helm-canary: the chart alone, their values, two replicas (the
       // autoscaled chart ignores replicaCount: its HPA's minimum is 2).
       await runHelm(env.env, [
@@ -81,10 +82,30 @@ function adoption(kind: AnyChartKind, helm: HelmMajor): void {
         t.diagnostic(`overlay ${kind}, helm ${helm}, after adoption: stages 2..3 ${describeCounts(reaching)}; rollback from 3 ${describeCounts(rollingBack)}`);
         assert.equal(reaching.failed, 0, `stages 2..3: ${describeCounts(reaching)}`);
         assert.equal(rollingBack.failed, 0, `rollback: ${describeCounts(rollingBack)}`);
-        const step = (at: number) => (at < t0 ? 'before helm-canary' : at < t1 ? 'during the adopting deploy' : at < t2 ? 'during start/promote' : 'during the rollback');
-        assert.deepEqual(strangers(scenario, load, step), [], 'requests answered by pods of neither track');
         // Production ran 1.0 throughout: still the pods the team's own install started.
         assert.deepEqual(await productionPods(scenario), before, "production's pods survived the rollout and the rollback");
+
+        // Leaving overlay mode under the same load: the chart alone again, with the replica count
+        // the team ran it with (detach refuses a chart that would remove serving pods).
+        env.writeConfig({ valuesFiles: [await chart.writeValues(RELEASE, { replicaCount: 2 })] });
+        const t3 = Date.now();
+        await ok(env, ['detach']);
+        await sleep(PROPAGATION_MS + 200);
+        const t4 = Date.now();
+        const detaching = load.load.between(t3, t4);
+        t.diagnostic(`overlay ${kind}, helm ${helm}, detach (${((t4 - t3) / 1000).toFixed(1)} s): ${describeCounts(detaching)}, by subset ${JSON.stringify(detaching.bySubset)}`);
+        assert.equal(detaching.failed, 0, `detach: ${describeCounts(detaching)}`);
+        await sleep(1000);
+        const alone = load.load.since(t4);
+        assert.ok(alone.total > 0 && alone.bySubset[NO_SUBSET] === alone.total, `after detach every request goes to the Service as a whole: ${JSON.stringify(alone.bySubset)}`);
+        assert.equal(await env.get('deployment', canary), undefined, 'the canary Deployment is gone');
+        assert.equal(await env.get('virtualService', names.service), undefined, 'the VirtualService is gone');
+        const service = await env.api.call('GET', `/api/v1/namespaces/${env.namespace}/services/${names.service}`);
+        assert.deepEqual(service.body.spec.selector, chart.selectorLabels(RELEASE), "the Service has the chart's own selector back");
+        assert.deepEqual(await productionPods(scenario), before, "detach kept production's pods");
+        const step = (at: number) =>
+          at < t0 ? 'before helm-canary' : at < t1 ? 'during the adopting deploy' : at < t2 ? 'during start/promote' : at < t3 ? 'during the rollback' : 'during or after detach';
+        assert.deepEqual(strangers(scenario, load, step), [], 'requests answered by pods of neither track');
       } finally {
         load?.load.stop();
       }
