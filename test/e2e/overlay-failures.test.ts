@@ -1,0 +1,174 @@
+// Overlay mode on the bad day (issue 13): helm create's chart, as it is, with the canary added at
+// render time, when things go wrong. What a user notices: a canary that never becomes ready gets
+// no traffic and rollback returns to stable in one run; a version crash-looping in production is
+// rolled back in one run; a run killed between adoption's or detach's two applies is finished by
+// the next run, keeps production's pods, and never routes to a subset with no ready pod.
+// Each world has its own cluster; they run side by side.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stageShape, withoutPodFaults, HELM_MAJORS, REPOSITORY, type HelmMajor } from '../helpers/e2e.js';
+import {
+  afterLease, givenOverlayWorld, helmValues, killAfterRevision, latestRevision, ok, plainInstall, productionPods, RELEASE, routes, serviceSelector, watchRouting,
+  type OverlayWorld,
+} from '../helpers/overlay-bad-day.js';
+
+const STABLE = 'P 1.0/2/100 C 1.0/0/0';
+// The drain wait between two applies: the seam a killed run stops in.
+const DRAIN_SECONDS = 2;
+
+function podFaults(helm: HelmMajor): void {
+  describe(`overlay mode with helm ${helm}: a canary that never becomes ready, a version crash-looping in production`, { concurrency: false }, () => {
+    let world: OverlayWorld;
+    before(async () => {
+      world = await givenOverlayWorld(helm, { helm: { timeout: '4s' } });
+      await ok(world.env, ['deploy', '--tag', '1.0']);
+      assert.equal(stageShape(await world.env.observe()), STABLE);
+    });
+    after(() => world?.stop());
+
+    it('start fails (exit 1) naming the unready canary, no traffic reaches it, promote is refused, rollback returns in one run', async (t) => {
+      const { env } = world;
+      if (withoutPodFaults(t, env)) return;
+      await env.world.setImageBehaviour(`${REPOSITORY}:bad`, 'never-ready');
+      const watch = watchRouting(world);
+      const started = await env.cli(['start', '--new-tag', 'bad']);
+      assert.equal(started.exitCode, 1, started.stderr);
+      assert.match(started.stderr, /pods not ready within 4s/);
+      assert.match(started.stderr, /canary Deployment web-canary has 0\/2 ready replicas at acr\.io\/bookinfo\/productpage:bad/);
+      assert.match(started.stderr, /roll back with: helm-canary rollback/);
+      let seen = await env.observe();
+      assert.deepEqual(seen.weights, { production: 100, canary: 0 }, 'the VirtualService sends nothing to the canary subset');
+      assert.deepEqual(seen.record, { stage: 1, phase: 'failed', stableTag: '1.0', newTag: 'bad' });
+      const status = JSON.parse((await ok(env, ['status', '-o', 'json'])).stdout);
+      assert.equal(status.phase, 'failed', JSON.stringify(status));
+      assert.match(String(status.record?.lastError), /pods not ready within 4s/);
+
+      // promote does not route to the unready pods: it fails again (or is refused) with the weights unchanged.
+      const promoted = await env.cli(['promote']);
+      assert.notEqual(promoted.exitCode, 0, `promote over an unready canary must not succeed: ${promoted.stderr}`);
+      assert.match(promoted.stderr, /not ready|roll back/);
+      seen = await env.observe();
+      assert.deepEqual(seen.weights, { production: 100, canary: 0 }, 'promote sent nothing to the unready canary');
+      assert.equal(seen.record?.stage, 1);
+
+      const t0 = Date.now();
+      const rolled = await env.cli(['rollback']);
+      const took = Date.now() - t0;
+      assert.equal(rolled.exitCode, 0, rolled.stderr);
+      assert.equal(stageShape(await env.observe()), STABLE);
+      assert.equal((await env.observe()).record?.phase, 'rolled-back');
+      t.diagnostic(`helm ${helm}: rollback from an unready canary took ${(took / 1000).toFixed(1)} s (helm timeout 4 s)`);
+      // Nothing waits for the canary pods that never become ready: they are scaled to 0 in the
+      // same run. Under the helm timeout, plus the CLI's start and one helm upgrade.
+      assert.ok(took < 4000 + 3000, `rollback took ${took} ms`);
+      assert.deepEqual(await watch.stop(), [], 'traffic was sent to a subset with no ready pod');
+    });
+
+    it('a version crash-looping in production (stage 5) is rolled back in one run', async (t) => {
+      const { env } = world;
+      if (withoutPodFaults(t, env)) return;
+      await ok(env, ['start', '--new-tag', 'crashing']);
+      await ok(env, ['promote', '--to', '5']);
+      assert.equal(stageShape(await env.observe()), 'P crashing/2/0 C crashing/2/100');
+      await env.world.setImageBehaviour(`${REPOSITORY}:crashing`, 'crash-loop', { existingPods: true });
+      for (let i = 0; i < 200 && (await env.observe()).production.ready > 0; i++) await sleep(50);
+      assert.equal((await env.observe()).production.ready, 0, 'the production pods of the crashing version stopped being ready');
+      const t0 = Date.now();
+      const rolled = await env.cli(['rollback']);
+      const took = Date.now() - t0;
+      assert.equal(rolled.exitCode, 0, rolled.stderr);
+      const seen = await env.observe();
+      assert.equal(stageShape(seen), STABLE);
+      assert.equal(seen.production.ready, 2, 'production runs 1.0 again, ready');
+      assert.equal(seen.record?.phase, 'rolled-back');
+      t.diagnostic(`helm ${helm}: rollback from a crash-looping stage 5 took ${(took / 1000).toFixed(1)} s`);
+    });
+  });
+}
+
+function killedAdoption(helm: HelmMajor): void {
+  describe(`overlay mode with helm ${helm}: adoption killed between its two applies`, () => {
+    let world: OverlayWorld;
+    before(async () => {
+      world = await givenOverlayWorld(helm, { drainSeconds: DRAIN_SECONDS });
+    });
+    after(() => world?.stop());
+
+    it('the next deploy finishes the adoption, keeps production\'s pods, and never routes to a subset with no ready pod', async () => {
+      const { env, chart } = world;
+      await plainInstall(world, '1.0');
+      const pods = await productionPods(world);
+      assert.equal(pods.length, 2);
+      const watch = watchRouting(world);
+      const first = await latestRevision(env);
+      assert.equal(first?.version, 1);
+      // Killed once the adoption apply (revision 2) is deployed: during its drain wait.
+      const killed = await killAfterRevision(env, ['deploy', '--tag', '1.0'], 2);
+      assert.ok(killed.killed, `the deploy was to be killed between adoption's two applies; it ended first: ${killed.stderr}`);
+      const halfway = await helmValues(env);
+      assert.equal(halfway.helmCanary?.adopting, true, 'the kill left the adoption unfinished');
+      assert.deepEqual(await routes(world), [{ subset: undefined, weight: 100 }], 'halfway, traffic goes to the Service as a whole');
+      assert.deepEqual(await serviceSelector(world), chart.selectorLabels(RELEASE), "halfway, the Service keeps the chart's own selector");
+      assert.deepEqual(await productionPods(world), pods);
+
+      const again = await afterLease(env, ['deploy', '--tag', '1.0']);
+      assert.equal(again.exitCode, 0, again.stderr);
+      assert.match(again.stderr, /adopting web into overlay mode/);
+      assert.equal(stageShape(await env.observe()), STABLE);
+      assert.equal((await helmValues(env)).helmCanary?.adopting, undefined, 'the adoption is finished');
+      assert.deepEqual(await productionPods(world), pods, "production's pods are the ones the plain install started");
+      assert.deepEqual(await watch.stop(), [], 'traffic was sent to a subset with no ready pod');
+      // A rollout runs on the finished adoption.
+      await ok(env, ['start', '--new-tag', '2.0']);
+      assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
+      await ok(env, ['rollback']);
+      assert.equal(stageShape(await env.observe()), STABLE);
+    });
+  });
+}
+
+function killedDetach(helm: HelmMajor): void {
+  describe(`overlay mode with helm ${helm}: detach killed between its two applies`, () => {
+    let world: OverlayWorld;
+    before(async () => {
+      world = await givenOverlayWorld(helm, { drainSeconds: DRAIN_SECONDS });
+    });
+    after(() => world?.stop());
+
+    it("the next detach finishes it: the Service ends with the chart's own selector, production's pods kept", async () => {
+      const { env, chart, names } = world;
+      await ok(env, ['deploy', '--tag', '1.0']);
+      assert.equal(stageShape(await env.observe()), STABLE);
+      const pods = await productionPods(world);
+      assert.equal(pods.length, 2);
+      const watch = watchRouting(world);
+      const current = (await latestRevision(env))!.version;
+      const killed = await killAfterRevision(env, ['detach'], current + 1);
+      assert.ok(killed.killed, `detach was to be killed between its two applies; it ended first: ${killed.stderr}`);
+      assert.equal((await helmValues(env)).helmCanary?.adopting, true, 'the kill left detach after its first apply');
+      assert.deepEqual(await routes(world), [{ subset: undefined, weight: 100 }], 'halfway, traffic goes to the Service as a whole');
+
+      const again = await afterLease(env, ['detach']);
+      assert.equal(again.exitCode, 0, again.stderr);
+      assert.deepEqual(await serviceSelector(world), chart.selectorLabels(RELEASE), "the Service has the chart's own selector back");
+      assert.equal(await env.get('deployment', names.canary), undefined, 'the canary Deployment is gone');
+      assert.equal(await env.get('virtualService', names.service), undefined, 'the VirtualService is gone');
+      assert.equal((await helmValues(env)).helmCanary, undefined, 'the release runs its chart alone');
+      const production = await env.get('deployment', names.deployment);
+      assert.equal(production.spec.template.spec.containers[0].image, `${REPOSITORY}:1.0`);
+      assert.deepEqual(await productionPods(world), pods, "detach kept production's pods");
+      assert.deepEqual(await watch.stop(), [], 'traffic was sent to a subset with no ready pod');
+      const done = await ok(env, ['detach']);
+      assert.match(done.stderr, /already runs its chart alone/);
+    });
+  });
+}
+
+describe('overlay mode on the bad day', { concurrency: true }, () => {
+  for (const helm of HELM_MAJORS) {
+    podFaults(helm);
+    killedAdoption(helm);
+    killedDetach(helm);
+  }
+});
