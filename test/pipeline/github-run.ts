@@ -27,6 +27,8 @@ export interface RunOptions {
   inputs: Record<string, string>;
   /** Called before a job starts, e.g. to inject a fault. */
   beforeJob?: (id: string) => void;
+  /** The helm-canary entry point the steps run with node (default: this checkout's bundle), e.g. an npm-installed package's bin. */
+  cliPath?: string;
 }
 
 // Replaces `${{ inputs.x }}` with the dispatch inputs; any other expression is a test failure.
@@ -75,7 +77,7 @@ export async function runWorkflow(workflowYaml: string, options: RunOptions): Pr
     for (const step of job.steps) {
       if (!step.run?.startsWith('helm-canary ')) continue;
       if (step.if === 'failure()' ? !failed : step.if !== undefined || failed) continue;
-      const script = `helm-canary() { node ${JSON.stringify(cliPath)} "$@"; }\n${step.run}`;
+      const script = `helm-canary() { node ${JSON.stringify(options.cliPath ?? cliPath)} "$@"; }\n${step.run}`;
       const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), options.inputs)]));
       const result = await execa('bash', ['-euo', 'pipefail', '-c', script], { cwd: options.cwd, env: { ...env, ...stepEnv }, extendEnv: true, reject: false, all: true, stdin: 'ignore' });
       run.steps.push({ run: step.run, exitCode: result.exitCode ?? -1, output: String(result.all) });
