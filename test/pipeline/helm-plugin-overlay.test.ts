@@ -46,18 +46,17 @@ function pluginOverlay(major: HelmMajor): void {
     });
 
     it('deploy, start, promote, rollback: the chart canaried by the overlay, and back to stable', async () => {
-      const step = canary;
-      await step(['deploy', '--tag', '1.0', '--yes']);
+      await canary(['deploy', '--tag', '1.0', '--yes']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
-      await step(['start', '--new-tag', '2.0', '--yes']);
+      await canary(['start', '--new-tag', '2.0', '--yes']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
       const canaryDeployment = await env.get('deployment', `${chart.objects(RELEASE).deployment}-canary`);
       assert.equal(canaryDeployment.metadata.annotations['helm-canary.io/generated'], 'true', 'the overlay made the canary');
-      await step(['promote', '--yes']);
+      await canary(['promote', '--yes']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/10 C 2.0/2/90');
-      await step(['rollback', '--yes']);
+      await canary(['rollback', '--yes']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
-      const status = JSON.parse(await step(['status', '-o', 'json']));
+      const status = JSON.parse(await canary(['status', '-o', 'json']));
       assert.equal(status.phase, 'rolled-back');
       assert.equal(status.stableTag, '1.0');
     });
