@@ -5,21 +5,14 @@
 // are written as Kubernetes 1.32 writes them: SuccessCriteriaMet then Complete, FailureTarget then
 // Failed. Not modelled: indexed completion, pod failure policies, success policies, finalizers
 // for pod tracking, TTL after finished, activeDeadlineSeconds, suspend beyond not starting pods.
-import { randomBytes } from 'node:crypto';
-import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import { KINDS } from '../store/resources.js';
 import { serviceAccountRefusal } from '../store/service-accounts.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
-import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, ownerReferenceTo, podIsReady, specOf, statusOf, timestamp } from './objects.js';
+import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, podIsReady, specOf, statusOf, timestamp } from './objects.js';
 import type { Json } from './objects.js';
 import type { ResolvedOptions } from './options.js';
+import { podFromTemplate, startPodDeletion } from './owned-pods.js';
 import { WorkQueue, objectKey, splitKey } from './queue.js';
-
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-function randomSuffix(): string {
-  return [...randomBytes(5)].map((b) => NAME_ALPHABET[b % NAME_ALPHABET.length]).join('');
-}
 
 /** jobFinished returns the Job's terminal condition type (Complete or Failed) when it has one. */
 export function jobFinished(job: KubeObject): 'Complete' | 'Failed' | undefined {
@@ -86,11 +79,11 @@ export class JobController {
       finished = { type: 'Failed', interim: 'FailureTarget', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
     }
     if (finished) {
-      for (const pod of active) this.startDeletion(pod);
+      for (const pod of active) startPodDeletion(this.store, pod, this.options.clock.now());
     } else if (spec.suspend !== true) {
       const want = Math.min(parallelism, completions - succeeded);
       for (let i = active.length; i < want; i++) {
-        const pod = this.newPod(job);
+        const pod = podFromTemplate(job, asJson(specOf(job).template), this.options.clock.now());
         // Admission refuses a pod whose ServiceAccount is missing (a hook running as one its
         // release has not created yet): no pod, the Job waits; retried when one is created.
         if (serviceAccountRefusal(this.store, pod)) break;
@@ -122,30 +115,4 @@ export class JobController {
     }
   }
 
-  private newPod(job: KubeObject): KubeObject {
-    const template = asJson(specOf(job).template);
-    const meta = asJson(template.metadata);
-    const pod: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `${job.metadata.name}-${randomSuffix()}`,
-        namespace: job.metadata.namespace,
-        labels: { ...(asJson(meta.labels) as Record<string, string>) },
-        ...(meta.annotations ? { annotations: { ...(asJson(meta.annotations) as Record<string, string>) } } : {}),
-        ownerReferences: [ownerReferenceTo(job)],
-      },
-      spec: structuredClone(asJson(template.spec)),
-      status: { phase: 'Pending', qosClass: 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.options.clock.now()) }] },
-    };
-    return pod;
-  }
-
-  private startDeletion(pod: KubeObject): void {
-    try {
-      deletePod(this.store, KINDS.pod, pod, podGracePeriodSeconds(pod), this.options.clock.now());
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
 }

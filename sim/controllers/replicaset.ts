@@ -1,21 +1,14 @@
 // The ReplicaSet controller: keeps `spec.replicas` live pods per ReplicaSet and reports how many
 // are ready and available. Helm 3's waiter reads `readyReplicas` here; the Deployment controller
 // builds its own status from these numbers. Pods being deleted no longer count, as in Kubernetes.
-import { randomBytes } from 'node:crypto';
-import { deletePod, podGracePeriodSeconds } from '../store/pod-deletion.js';
 import { KINDS } from '../store/resources.js';
 import { serviceAccountRefusal } from '../store/service-accounts.js';
 import type { KubeObject, ObjectStore, StoreEvent } from '../store/types.js';
 import type { TimerHandle } from './clock.js';
-import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, labelsMatch, ownerReferenceTo, podIsReady, podReadySince, specOf, statusOf, timestamp } from './objects.js';
+import { asJson, asList, controllerOf, intOf, isNotFound, isOwnedBy, isTerminating, labelsMatch, podIsReady, podReadySince, specOf, statusOf, timestamp } from './objects.js';
 import type { ResolvedOptions } from './options.js';
+import { podFromTemplate, startPodDeletion } from './owned-pods.js';
 import { WorkQueue, objectKey, splitKey } from './queue.js';
-
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-function randomSuffix(): string {
-  return [...randomBytes(5)].map((b) => NAME_ALPHABET[b % NAME_ALPHABET.length]).join('');
-}
 
 // Which pod goes first when scaling down, as Kubernetes ranks them: not yet running, then not
 // ready, then the most recently ready (it has served least), then the newest.
@@ -80,7 +73,7 @@ export class ReplicaSetController {
     let failure: string | undefined;
     if (live.length < want) {
       for (let i = live.length; i < want; i++) {
-        const pod = this.newPod(rs, template);
+        const pod = podFromTemplate(rs, template, this.options.clock.now());
         // Admission refuses a pod whose ServiceAccount is missing; retried when one is created.
         failure = serviceAccountRefusal(this.store, pod);
         if (failure) break;
@@ -88,38 +81,11 @@ export class ReplicaSetController {
       }
     } else if (live.length > want) {
       const doomed = [...live].sort(deletionRank).slice(0, live.length - want);
-      for (const pod of doomed) this.startDeletion(pod);
+      for (const pod of doomed) startPodDeletion(this.store, pod, this.options.clock.now());
       const gone = new Set(doomed.map((p) => p.metadata.name));
       live.splice(0, live.length, ...live.filter((p) => !gone.has(p.metadata.name)));
     }
     this.writeStatus(rs, live, template, failure);
-  }
-
-  private newPod(rs: KubeObject, template: Record<string, unknown>): KubeObject {
-    const meta = asJson(template.metadata);
-    const pod: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: `${rs.metadata.name}-${randomSuffix()}`,
-        namespace: rs.metadata.namespace,
-        labels: { ...(asJson(meta.labels) as Record<string, string>) },
-        ...(meta.annotations ? { annotations: { ...(asJson(meta.annotations) as Record<string, string>) } } : {}),
-        ownerReferences: [ownerReferenceTo(rs)],
-      },
-      spec: structuredClone(asJson(template.spec)),
-      status: { phase: 'Pending', qosClass: 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.options.clock.now()) }] },
-    };
-    return pod;
-  }
-
-  // startDeletion deletes a surplus pod with the default DeleteOptions, as the real controller does.
-  private startDeletion(pod: KubeObject): void {
-    try {
-      deletePod(this.store, KINDS.pod, pod, podGracePeriodSeconds(pod), this.options.clock.now());
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
   }
 
   private writeStatus(rs: KubeObject, live: KubeObject[], template: Record<string, unknown>, failure?: string): void {
