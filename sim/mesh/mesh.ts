@@ -6,7 +6,7 @@
 // an endpoint picked from the stale list that has since started terminating fails too.
 import { realClock } from '../controllers/clock.js';
 import type { Clock } from '../controllers/clock.js';
-import { asJson, asList, containerImages, imageTag, isTerminating, labelsMatch, podIsReady, specOf } from '../controllers/objects.js';
+import { asJson, asList, containerImages, imageTag, isTerminating, labelsMatch, podIsReady, specOf, statusOf } from '../controllers/objects.js';
 import { objectKey } from '../controllers/queue.js';
 import { KINDS } from '../store/resources.js';
 import type { KubeObject, StoreEvent } from '../store/types.js';
@@ -65,13 +65,19 @@ export function fqdn(host: string, namespace: string): string {
   return host;
 }
 
+function podHasEnded(pod: KubeObject): boolean {
+  const phase = statusOf(pod).phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 function podState(pod: KubeObject): PodState {
   const image = containerImages(specOf(pod))[0] ?? '';
   return {
     namespace: pod.metadata.namespace ?? '',
     name: pod.metadata.name,
     labels: { ...(pod.metadata.labels ?? {}) },
-    ready: podIsReady(pod),
+    // The EndpointSlice controller leaves out a pod that has ended (a hook Job's, say) whatever its conditions say.
+    ready: podIsReady(pod) && !podHasEnded(pod),
     terminating: isTerminating(pod),
     version: imageTag(image),
   };

@@ -1,7 +1,8 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { share } from '../../sim/mesh/index.js';
-import { HOST, STAGE1, givenShop } from './canary-fixture.js';
+import { KINDS } from '../../sim/store/resources.js';
+import { HOST, NS, STAGE1, givenShop } from './canary-fixture.js';
 
 const running: { stop(): void }[] = [];
 afterEach(() => {
@@ -65,6 +66,29 @@ describe('mesh routing', () => {
     shop.apply({ canaryWeight: 100, prodWeight: 0, canarySubset: 'canary-v2' });
     await shop.clock.advance(1000);
     assert.deepEqual(shop.traffic.route(), { ok: false, reason: 'NR', subset: 'canary-v2' });
+  });
+
+  it('leaves out a pod that has ended, even one whose Ready condition still says True', async () => {
+    const shop = await givenStableShop();
+    // A run-to-completion pod the Service selects (a hook Job's, say), Succeeded with the Ready
+    // condition it had while running: the EndpointSlice controller lists no ended pod.
+    shop.store.create(KINDS.pod, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'migrate-x2b4k', namespace: NS, labels: { app: 'productpage', canary: 'false' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'acr.io/bookinfo/productpage:83' }] },
+      status: { phase: 'Succeeded', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    await shop.clock.advance(1000);
+    assert.deepEqual(shop.traffic.inspect(HOST).routes[0]!.endpoints.length, 2);
+    const answered = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const r = shop.traffic.route(HOST);
+      assert.ok(r.ok);
+      answered.add(r.pod);
+    }
+    assert.equal(answered.has('migrate-x2b4k'), false);
+    assert.equal(answered.size, 2);
   });
 
   it('adds a pod to the endpoints only a propagation delay after it became ready', async () => {
