@@ -7,8 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createAnyChart, type AnyChart } from '../helpers/any-charts.js';
 import { givenCluster, stageShape, type Env, type HelmMajor } from '../helpers/e2e.js';
 import { releasedRepo, watchedNodeEnv, type Released } from '../release/source-repo.js';
@@ -41,8 +41,15 @@ function actionOverlay(major: HelmMajor): void {
     const action = async (inputs: Record<string, string>) => {
       const runnerTemp = join(released.work, `runner-temp-${major}-${runs++}`);
       mkdirSync(runnerTemp);
-      // The job's environment only (the runner passes nothing else): node without npm on PATH.
-      const run = await runAction({ actionPath, inputs, cwd: env.dir, env: { ...watchedNodeEnv(), ...env.env, PATH: released.PATH }, runnerTemp });
+      // The job's environment only (the runner passes nothing else): node without npm on PATH, and
+      // helm on PATH as azure/setup-helm leaves it, no HELM_BIN.
+      const { HELM_BIN, ...jobEnv } = env.env;
+      const helmDir = join(released.work, `helm-${major}-bin`);
+      if (!existsSync(helmDir)) {
+        mkdirSync(helmDir);
+        symlinkSync(HELM_BIN!, join(helmDir, 'helm'));
+      }
+      const run = await runAction({ actionPath, inputs, cwd: env.dir, env: { ...watchedNodeEnv(), ...jobEnv, PATH: [helmDir, released.PATH].join(delimiter) }, runnerTemp });
       assert.equal(run.result, 'success', log(run));
       return run;
     };
@@ -68,6 +75,10 @@ function actionOverlay(major: HelmMajor): void {
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/90 C 2.0/2/10');
       assert.deepEqual(started.outputs, { stage: '2', 'stage-name': 'canary 10 %', 'stable-tag': '1.0', 'new-tag': '2.0', phase: 'in-progress' });
       assert.match(started.summary, /\| canary \| web-canary \| 2\.0 \| 10 \|/);
+      // The helm on PATH ran, with the post-renderer of its major, from the action's own tree.
+      const ran = log(started);
+      if (major === 3) assert.match(ran, /\$ helm upgrade .* --post-renderer \S+\/helm-canary-post-render\.sh\n/);
+      else assert.match(ran, new RegExp(`\\$ helm upgrade .* --post-renderer helm-canary-overlay --post-renderer-args=\\S+ --post-renderer-args=${actionPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/dist/bin/helm-canary\\.mjs `));
       const canary = await env.get('deployment', `${chart.objects(RELEASE).deployment}-canary`);
       assert.equal(canary.metadata.annotations['helm-canary.io/generated'], 'true', 'the overlay made the canary');
       const rolledBack = await action({ command: 'rollback' });
