@@ -8,9 +8,9 @@
 // here it would double this file's time).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { createAnyChart, type AnyChart } from '../helpers/any-charts.js';
 import { givenCluster, stageShape, type Env } from '../helpers/e2e.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -33,8 +33,11 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
   let chart: AnyChart;
   let installDir: string;
   let installed: string;
+  let packageBundle: string;
   let release: string;
   let rollback: string;
+  // A job's environment: helm on PATH as azure/setup-helm leaves it, no HELM_BIN.
+  let jobEnv: Record<string, string>;
 
   before(async () => {
     installDir = mkdtempSync(join(tmpdir(), 'hc-overlay-npm-'));
@@ -59,6 +62,12 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
     release = readFileSync(join(dir, 'canary.yml'), 'utf8');
     assert.match(release, /npm install --global .*"helm-canary@\$\{HELM_CANARY_VERSION\}"/, 'the jobs install the package from npm');
     rollback = readFileSync(join(dir, 'canary-rollback.yml'), 'utf8');
+    const { HELM_BIN, ...rest } = env.env;
+    const helmDir = join(installDir, 'helm-bin');
+    mkdirSync(helmDir);
+    symlinkSync(HELM_BIN!, join(helmDir, 'helm'));
+    jobEnv = { ...rest, PATH: [helmDir, process.env.PATH].join(delimiter) };
+    packageBundle = realpathSync(join(packageDir, 'dist', 'bin', 'helm-canary.mjs'));
   });
   after(async () => {
     await env?.stop();
@@ -67,7 +76,7 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
   });
 
   it('runs every stage job in order to the new stable, the canary made by the installed post-renderer', async () => {
-    const runs = await runWorkflow(release, { cwd: env.dir, env: env.env, inputs: { 'new-tag': '2.0' }, cliPath: installed });
+    const runs = await runWorkflow(release, { cwd: env.dir, env: jobEnv, inputs: { 'new-tag': '2.0' }, cliPath: installed });
     assert.deepEqual(results(runs), { ...Object.fromEntries(STAGE_JOBS.map((id) => [id, 'success'])), rollback: 'skipped' }, explain(runs));
     assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
     assert.equal((await env.observe()).record!.phase, 'completed');
@@ -79,6 +88,9 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
     // The summary names the chart's own Deployment and the generated canary beside it.
     assert.match(stage3.summary, /\| production \| web \| 1\.0 \| 10 \| 2\/2 \|/);
     assert.match(stage3.summary, /\| canary \| web-canary \| 2\.0 \| 90 \| 2\/2 \|/);
+    // helm 4 ran the installed package's bundle through the post-renderer plugin.
+    assert.ok(stage3.steps[0]!.output.includes(`--post-renderer helm-canary-overlay --post-renderer-args=`), stage3.steps[0]!.output);
+    assert.ok(stage3.steps[0]!.output.includes(`--post-renderer-args=${packageBundle} `), stage3.steps[0]!.output);
     const canary = await env.get('deployment', 'web-canary');
     assert.equal(canary.metadata.annotations['helm-canary.io/generated'], 'true');
     assert.equal(canary.metadata.annotations['meta.helm.sh/release-name'], RELEASE, 'helm owns the generated canary');
@@ -88,7 +100,7 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
     const started = await runCli(['start', '--new-tag', '4.0'], { cwd: env.dir, env: env.env });
     assert.equal(started.exitCode, 0, started.stderr);
     assert.equal(stageShape(await env.observe()), 'P 2.0/2/90 C 4.0/2/10');
-    const runs = await runWorkflow(rollback, { cwd: env.dir, env: env.env, inputs: {}, cliPath: installed });
+    const runs = await runWorkflow(rollback, { cwd: env.dir, env: jobEnv, inputs: {}, cliPath: installed });
     assert.deepEqual(results(runs), { rollback: 'success' }, explain(runs));
     assert.equal(stageShape(await env.observe()), 'P 2.0/2/100 C 2.0/0/0');
     assert.equal(runs[0]!.outputs.phase, 'rolled-back');
