@@ -5,8 +5,8 @@
 // after the drain wait does the next apply route by subsets.
 import { overlayChartValues, stableValues, upgradeArgs, type StageValues } from '../engine/index.js';
 import { OVERLAY_VALUES_KEY } from '../overlay/overlay-input.js';
-import type { ApplyPorts } from './context.js';
-import { StageFailedError, isRefusal } from './rollout-errors.js';
+import type { ApplyPorts, RunnerContext } from './context.js';
+import { BlockedError, StageFailedError, isRefusal } from './rollout-errors.js';
 import { ensureLockHeld } from './guard.js';
 import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
 
@@ -18,6 +18,22 @@ import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
 export function needsAdoption(values: unknown): boolean {
   const own = values && typeof values === 'object' ? (values as Record<string, unknown>)[OVERLAY_VALUES_KEY] : undefined;
   return !own || typeof own !== 'object' || (own as Record<string, unknown>).adopting === true;
+}
+
+/**
+ * refuseHalfwayAdoption stops `refused` (start) over a release whose latest values are an
+ * adoption's or a detach's first apply (a run killed before the second): the VirtualService routes
+ * to the Service as a whole, which reads as production at 0 % and would otherwise be called a
+ * rollout in progress with no record. Says what it is and the two ways to finish it.
+ */
+export async function refuseHalfwayAdoption(ctx: Pick<RunnerContext, 'helm' | 'spec'>, stableTag: string, refused: string): Promise<void> {
+  if (!ctx.spec.overlay) return;
+  const own = ((await ctx.helm.values()) as Record<string, unknown> | undefined)?.[OVERLAY_VALUES_KEY];
+  if (!own || typeof own !== 'object' || (own as Record<string, unknown>).adopting !== true) return;
+  throw new BlockedError(`an adoption into overlay mode or a detach from it was left halfway for ${ctx.spec.release} (traffic goes to its Service as a whole, no subset): ${refused}`, [
+    `finish the adoption with: helm-canary deploy --tag ${stableTag}`,
+    'or finish leaving overlay mode with: helm-canary detach',
+  ]);
 }
 
 /**

@@ -8,6 +8,7 @@ import { ensureNotPending, withLock } from './guard.js';
 import { promoteLocked, type PromoteResult } from './promote.js';
 import { isActive, newRecord, saveRecord } from './record.js';
 import { refuseUnrecordedRollout } from './unrecorded.js';
+import { refuseHalfwayAdoption } from './adopt.js';
 
 /** StartOptions are start's flags. */
 export interface StartOptions {
@@ -62,6 +63,7 @@ export function start(ctx: RunnerContext, options: StartOptions): Promise<Promot
     await ensureNotPending(ctx, options.recover ?? false);
     const stable = stableValues({ repository: ctx.spec.repository, stableTag, newTag: options.newTag, replicas: ctx.spec.replicas });
     const observed = (await readCluster(ctx)).values;
+    await refuseHalfwayAdoption(ctx, stableTag, 'a rollout cannot start');
     // A rollout the cluster shows, record or not, is rolled back first: --force does not cover it.
     await refuseUnrecordedRollout(ctx, observed, 'a new one cannot start');
     const diffs = observed ? diffValues(stable, observed) : [];
