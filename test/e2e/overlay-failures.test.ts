@@ -40,7 +40,7 @@ function podFaults(helm: HelmMajor): void {
       const { env } = world;
       if (withoutPodFaults(t, env)) return;
       await env.world.setImageBehaviour(`${REPOSITORY}:bad`, 'never-ready');
-      const watch = watchRouting(world);
+      const watch = watchRouting(world, t);
       const started = await env.cli(['start', '--new-tag', 'bad']);
       assert.equal(started.exitCode, 1, started.stderr);
       assert.match(started.stderr, /pods not ready within 4s/);
@@ -105,12 +105,12 @@ function killedAdoption(helm: HelmMajor): void {
     });
     after(() => world?.stop());
 
-    it('the next deploy finishes the adoption, keeps production\'s pods, and never routes to a subset with no ready pod', async () => {
+    it('the next deploy finishes the adoption, keeps production\'s pods, and never routes to a subset with no ready pod', async (t) => {
       const { env, chart } = world;
       await plainInstall(world, '1.0');
       const pods = await productionPods(world);
       assert.equal(pods.length, 2);
-      const watch = watchRouting(world);
+      const watch = watchRouting(world, t);
       const first = await latestRevision(env);
       assert.equal(first?.version, 1);
       // Killed once the adoption apply (revision 2) is deployed: during its drain wait.
@@ -122,10 +122,14 @@ function killedAdoption(helm: HelmMajor): void {
       assert.deepEqual(await serviceSelector(world), chart.selectorLabels(RELEASE), "halfway, the Service keeps the chart's own selector");
       assert.deepEqual(await productionPods(world), pods);
 
-      // A rollout cannot start on an adoption left halfway: it is told to finish it with deploy.
+      // A rollout cannot start on an adoption left halfway, and the refusal says what it is and
+      // how to finish it. (Before the fix: "the cluster shows a rollout of web in progress
+      // (production receives 0 % of traffic)", and rollback as the way out.)
       const start = await afterLease(env, ['start', '--new-tag', '2.0']);
       assert.equal(start.exitCode, 4, start.stderr);
+      assert.match(start.stderr, /adoption into overlay mode or a detach from it was left halfway/);
       assert.match(start.stderr, /helm-canary deploy --tag 1\.0/);
+      assert.doesNotMatch(start.stderr, /shows a rollout/);
       assert.deepEqual(await routes(world), [{ subset: undefined, weight: 100 }], 'the refused start applied nothing');
 
       const again = await afterLease(env, ['deploy', '--tag', '1.0']);
@@ -152,18 +156,21 @@ function killedDetach(helm: HelmMajor): void {
     });
     after(() => world?.stop());
 
-    it("the next detach finishes it: the Service ends with the chart's own selector, production's pods kept", async () => {
+    it("the next detach finishes it: the Service ends with the chart's own selector, production's pods kept", async (t) => {
       const { env, chart, names } = world;
       await ok(env, ['deploy', '--tag', '1.0']);
       assert.equal(stageShape(await env.observe()), STABLE);
       const pods = await productionPods(world);
       assert.equal(pods.length, 2);
-      const watch = watchRouting(world);
+      const watch = watchRouting(world, t);
       const current = (await latestRevision(env))!.version;
       const killed = await killAfterRevision(env, ['detach'], current + 1);
       assert.ok(killed.killed, `detach was to be killed between its two applies; it ended first: ${killed.stderr}`);
       assert.equal((await helmValues(env)).helmCanary?.adopting, true, 'the kill left detach after its first apply');
       assert.deepEqual(await routes(world), [{ subset: undefined, weight: 100 }], 'halfway, traffic goes to the Service as a whole');
+      const start = await afterLease(env, ['start', '--new-tag', '2.0']);
+      assert.equal(start.exitCode, 4, start.stderr);
+      assert.match(start.stderr, /or finish leaving overlay mode with: helm-canary detach/);
 
       const again = await afterLease(env, ['detach']);
       assert.equal(again.exitCode, 0, again.stderr);

@@ -92,8 +92,9 @@ export async function routes(world: OverlayWorld): Promise<{ subset?: string; we
   return list.map((r) => ({ subset: r.destination?.subset, weight: r.weight ?? (list.length === 1 ? 100 : 0) }));
 }
 
-/** RoutingWatch samples the routing until stopped; `violations` are the samples that sent traffic to a subset with no ready pod. */
+/** RoutingWatch samples the routing until stopped. */
 export interface RoutingWatch {
+  /** stop ends the sampling (again: no-op) and returns the samples that sent traffic to a subset with no ready pod. */
   stop(): Promise<string[]>;
 }
 
@@ -103,7 +104,7 @@ export interface RoutingWatch {
  * violation. Reading the Deployment on both sides of the VirtualService keeps make-before-break
  * (ready, then routed) and break-before-make (unrouted, then scaled down) from looking like one.
  */
-export function watchRouting(world: OverlayWorld): RoutingWatch {
+export function watchRouting(world: OverlayWorld, t: { after(fn: () => unknown): void }): RoutingWatch {
   const { env, names } = world;
   const deployment = { production: names.deployment, canary: names.canary } as Record<string, string>;
   const ready = async () => {
@@ -135,14 +136,18 @@ export function watchRouting(world: OverlayWorld): RoutingWatch {
       await sleep(50);
     }
   })();
-  return {
-    async stop() {
-      stopped = true;
-      await loop;
-      assert.ok(samples > 0, 'the routing watch took no sample');
-      return violations;
-    },
+  const stop = async () => {
+    stopped = true;
+    await loop;
+    assert.ok(samples > 0, 'the routing watch took no sample');
+    return violations;
   };
+  // A test that fails before stopping it must not leave it polling (the process would never end).
+  t.after(() => {
+    stopped = true;
+    return loop;
+  });
+  return { stop };
 }
 
 /** latestRevision is the release's newest helm revision and its status, read from helm's release Secrets. */
