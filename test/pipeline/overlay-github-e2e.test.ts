@@ -35,7 +35,9 @@ let installed: string;
 let packageBundle: string;
 
 before(async () => {
-  installDir = mkdtempSync(join(tmpdir(), 'hc-overlay-npm-'));
+  // A space in the install path, as npm's global prefix has on Windows ("C:\Program Files\nodejs"):
+  // the bundle's path must reach helm's post-renderer as one argument.
+  installDir = mkdtempSync(join(tmpdir(), 'hc overlay npm-'));
   const { packageDir } = await installGlobal((await pack(installDir)).tarball, join(installDir, 'prefix'));
   installed = join(installDir, 'prefix', 'bin', 'helm-canary');
   packageBundle = realpathSync(join(packageDir, 'dist', 'bin', 'helm-canary.mjs'));
@@ -111,7 +113,7 @@ describe('generated GitHub workflow in overlay mode against the simulated cluste
       assert.match(stage3.summary, /\| canary \| web-canary \| 2\.0 \| 90 \| 2\/2 \|/);
       // helm 4 ran the installed package's bundle through the post-renderer plugin.
       assert.ok(stage3.steps[0]!.output.includes(`--post-renderer helm-canary-overlay --post-renderer-args=`), stage3.steps[0]!.output);
-      assert.ok(stage3.steps[0]!.output.includes(`--post-renderer-args=${packageBundle} `), stage3.steps[0]!.output);
+      assert.ok(stage3.steps[0]!.output.includes(`--post-renderer-args=${packageBundle}`), stage3.steps[0]!.output);
       const canary = await env.get('deployment', 'web-canary');
       assert.equal(canary.metadata.annotations['helm-canary.io/generated'], 'true');
       assert.equal(canary.metadata.annotations['meta.helm.sh/release-name'], RELEASE, 'helm owns the generated canary');
