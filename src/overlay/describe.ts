@@ -92,6 +92,12 @@ export function describeOverlay(manifest: string, input: Pick<OverlayInput, 'tar
       `The canary copies Deployment "${deployment}"'s pod spec, whose ${plan.podSpecSelectorsOnProduction.join(', ')} select production's pods (by ${k}) and not the canary's: the canary's pods are placed relative to production's, and a required anti-affinity keeps them off every node that runs a production pod. Select by labels both tracks have if the canary's pods should count.`,
     );
   }
+  if (plan.hooksSelectedAfter.length > 0) {
+    const names = plan.hooksSelectedAfter.map((h) => `${h.kind} "${h.name}"`).join(', ');
+    warnings.push(
+      `Service "${service}"'s selector after the overlay (${formatLabels(plan.serviceSelectorAfter)}) also matches the pods of hook ${names}: the mesh routes by subset and sends them nothing, but clients outside the mesh (kube-proxy, an Ingress controller without a sidecar) may reach them while the hook runs. Give the hook's pods a label value the Service's selector does not match.`,
+    );
+  }
   if (plan.hooks.length > 0) notes.push(`Hooks are left exactly as rendered: ${plan.hooks.map((h) => `${h.kind} "${h.name}" (${h.hook})`).join(', ')}.`);
 
   return {

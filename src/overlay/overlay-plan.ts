@@ -17,6 +17,7 @@ import {
   isGenerated,
   isHook,
   kindOf,
+  labelsMatch,
   nameOf,
   podLabelsOf,
   without,
@@ -52,6 +53,12 @@ export interface OverlayPlan {
   disruptionBudgets: DisruptionBudgetFound[];
   hooks: (ObjectRef & { hook: string })[];
   /**
+   * Hooks whose pods the Service selects only once it lost k (a migration Job labelled with the
+   * release's instance label, say). The mesh routes by subset and never sends them a request;
+   * clients that bypass the mesh reach the Service's endpoints, these pods among them while they run.
+   */
+  hooksSelectedAfter: ObjectRef[];
+  /**
    * Other objects of the chart that select production's pods by label but not the canary's (they
    * lack k): a NetworkPolicy, an Istio policy or another Service then does not apply to the canary.
    */
@@ -75,12 +82,17 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** planOverlay decides what the overlay does to the manifest's objects (`values` by document index). */
 export function planOverlay(values: readonly unknown[], target: OverlayTarget): OverlayPlan {
   const hooks: OverlayPlan['hooks'] = [];
+  const hookPods: OtherWorkload[] = [];
   const previouslyGenerated: number[] = [];
   const chart: Candidate[] = [];
   values.forEach((value, index) => {
     const object = asObject(value);
     if (!object) return;
-    if (isHook(object)) hooks.push({ kind: kindOf(object), name: nameOf(object), hook: annotationsOf(object)[HOOK_ANNOTATION] ?? '' });
+    if (isHook(object)) {
+      hooks.push({ kind: kindOf(object), name: nameOf(object), hook: annotationsOf(object)[HOOK_ANNOTATION] ?? '' });
+      const podLabels = podLabelsOf(object);
+      if (podLabels) hookPods.push({ kind: kindOf(object), name: nameOf(object), podLabels });
+    }
     else if (isGenerated(object)) previouslyGenerated.push(index);
     else chart.push({ index, object });
   });
@@ -120,6 +132,9 @@ export function planOverlay(values: readonly unknown[], target: OverlayTarget): 
     autoscalers: autoscalersOf(chart, targets.deployment.object),
     disruptionBudgets: disruptionBudgetsOf(chart, targets.podLabels, canaryPodLabels),
     hooks,
+    hooksSelectedAfter: hookPods
+      .filter((h) => labelsMatch(serviceSelectorAfter, h.podLabels) && !labelsMatch(targets.serviceSelector, h.podLabels))
+      .map(({ kind, name }) => ({ kind, name })),
     selectingProductionOnly: selectingProductionOnly(chart, targets, canaryPodLabels),
     routingAround: routingAround(chart, serviceName),
     podSpecSelectorsOnProduction: podSpecSelectorsOnProduction(targets.deployment.object, targets.podLabels, canaryPodLabels),

@@ -341,6 +341,19 @@ describe('describeOverlay', () => {
     assert.match(notes, /Hooks are left exactly as rendered: Deployment "warm" \(post-install\)/);
   });
 
+  it("warns when the Service, once it lost the split key, selects a hook's pods too", () => {
+    const hookJob = (name: string, labels: string) =>
+      `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${name}\n  annotations: {"helm.sh/hook": pre-upgrade}\nspec:\n  template:\n    metadata:\n      labels: ${labels}\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: old/app:0}]\n`;
+    // The Service selects {app: web, release: r}; after the overlay {release: r}, which a
+    // migration Job labelled with the release's label matches, and one labelled otherwise does not.
+    const d = describeOverlay(manifestOf(WEB, WEB_SVC, hookJob('web-migrate', '{app: web-migrate, release: r}'), hookJob('seed', '{app: seed}')), overlayInput());
+    assert.deepEqual(d.warnings.filter((w) => /hook/.test(w)), [
+      'Service "web"\'s selector after the overlay (release=r) also matches the pods of hook Job "web-migrate": the mesh routes by subset and sends them nothing, but clients outside the mesh (kube-proxy, an Ingress controller without a sidecar) may reach them while the hook runs. Give the hook\'s pods a label value the Service\'s selector does not match.',
+    ]);
+    // The transform itself goes on: hooks are the chart's to label, and mesh traffic never reaches them.
+    assert.doesNotThrow(() => overlayManifest(manifestOf(WEB, WEB_SVC, hookJob('web-migrate', '{app: web-migrate, release: r}')), overlayInput()));
+  });
+
   it('throws the same OverlayError the transform would', () => {
     assertOverlayError(() => describeOverlay(manifestOf(WEB), overlayInput()), /No Service of the chart selects/);
   });
