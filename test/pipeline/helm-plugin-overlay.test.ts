@@ -3,7 +3,7 @@
 // its own HELM_PLUGINS (the user's plugins, `canary` among them), and helm-canary, run from the
 // plugin's directory, must still find its overlay post-renderer (helm 3: the launcher; helm 4:
 // the postrenderer/v1 plugin linked into a HELM_PLUGINS of its own that keeps the user's). The
-// chart is `helm create`'s, used as it is: deploy, start, promote, rollback
+// chart is `helm create`'s, used as it is: lint, deploy, start, promote, rollback
 // (the full run of stages is test/e2e/overlay-rollout.test.ts's; here it is where helm-canary runs from).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +45,10 @@ function pluginOverlay(major: HelmMajor): void {
       await chart?.remove();
     });
 
-    it('deploy, start, promote, rollback: the chart canaried by the overlay, and back to stable', async () => {
+    it('lint, deploy, start, promote, rollback: the chart canaried by the overlay, and back to stable', async () => {
+      // lint renders every stage's values with helm template through the post-renderer.
+      const lint = await canary(['lint']);
+      assert.match(lint, new RegExp(`rendered with helm v${major}\\.\\S+ through helm-canary's overlay post-renderer; helm lint passed`));
       await canary(['deploy', '--tag', '1.0', '--yes']);
       assert.equal(stageShape(await env.observe()), 'P 1.0/2/100 C 1.0/0/0');
       await canary(['start', '--new-tag', '2.0', '--yes']);
