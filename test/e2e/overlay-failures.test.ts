@@ -39,16 +39,18 @@ function podFaults(helm: HelmMajor): void {
     it('start fails (exit 1) naming the unready canary, no traffic reaches it, promote is refused, rollback returns in one run', async (t) => {
       const { env } = world;
       if (withoutPodFaults(t, env)) return;
-      await env.world.setImageBehaviour(`${REPOSITORY}:bad`, 'never-ready');
+      // A tag per helm: on the real control plane an image's fault is the whole cluster's.
+      const bad = `bad-h${helm}`;
+      await env.world.setImageBehaviour(`${REPOSITORY}:${bad}`, 'never-ready');
       const watch = watchRouting(world, t);
-      const started = await env.cli(['start', '--new-tag', 'bad']);
+      const started = await env.cli(['start', '--new-tag', bad]);
       assert.equal(started.exitCode, 1, started.stderr);
       assert.match(started.stderr, /pods not ready within 4s/);
-      assert.match(started.stderr, /canary Deployment web-canary has 0\/2 ready replicas at acr\.io\/bookinfo\/productpage:bad/);
+      assert.match(started.stderr, /canary Deployment web-canary has 0\/2 ready replicas at acr\.io\/bookinfo\/productpage:bad-h\d/);
       assert.match(started.stderr, /roll back with: helm-canary rollback/);
       let seen = await env.observe();
       assert.deepEqual(seen.weights, { production: 100, canary: 0 }, 'the VirtualService sends nothing to the canary subset');
-      assert.deepEqual(seen.record, { stage: 1, phase: 'failed', stableTag: '1.0', newTag: 'bad' });
+      assert.deepEqual(seen.record, { stage: 1, phase: 'failed', stableTag: '1.0', newTag: bad });
       const status = JSON.parse((await ok(env, ['status', '-o', 'json'])).stdout);
       assert.equal(status.phase, 'failed', JSON.stringify(status));
       assert.match(String(status.record?.lastError), /pods not ready within 4s/);
@@ -71,20 +73,21 @@ function podFaults(helm: HelmMajor): void {
       assert.equal((await env.observe()).record?.phase, 'rolled-back');
       t.diagnostic(`helm ${helm}: rollback from an unready canary took ${(rolled.ms / 1000).toFixed(1)} s (helm timeout ${LONG_TIMEOUT})`);
       assert.ok(rolled.ms < LONG_TIMEOUT_MS / 2, `rollback took ${rolled.ms} ms of a ${LONG_TIMEOUT} helm timeout: it waited for pods`);
-      env.writeConfig({ helm: { timeout: '4s' } });
       assert.deepEqual(await watch.stop(), [], 'traffic was sent to a subset with no ready pod');
     });
 
     it('a version crash-looping in production (stage 5) is rolled back in one run', async (t) => {
       const { env } = world;
       if (withoutPodFaults(t, env)) return;
-      await ok(env, ['start', '--new-tag', 'crashing']);
-      await ok(env, ['promote', '--to', '5']);
-      assert.equal(stageShape(await env.observe()), 'P crashing/2/0 C crashing/2/100');
-      await env.world.setImageBehaviour(`${REPOSITORY}:crashing`, 'crash-loop', { existingPods: true });
-      for (let i = 0; i < 200 && (await env.observe()).production.ready > 0; i++) await sleep(50);
-      assert.equal((await env.observe()).production.ready, 0, 'the production pods of the crashing version stopped being ready');
+      const crashing = `crashing-h${helm}`;
+      // The long timeout of the rollback before (a real control plane rolls 2 pods slower than 4 s under load).
       env.writeConfig({ helm: { timeout: LONG_TIMEOUT } });
+      await ok(env, ['start', '--new-tag', crashing]);
+      await ok(env, ['promote', '--to', '5']);
+      assert.equal(stageShape(await env.observe()), `P ${crashing}/2/0 C ${crashing}/2/100`);
+      await env.world.setImageBehaviour(`${REPOSITORY}:${crashing}`, 'crash-loop', { existingPods: true });
+      for (let i = 0; i < 400 && (await env.observe()).production.ready > 0; i++) await sleep(50);
+      assert.equal((await env.observe()).production.ready, 0, 'the production pods of the crashing version stopped being ready');
       const rolled = await timed(() => env.cli(['rollback']));
       assert.equal(rolled.exitCode, 0, rolled.stderr);
       const seen = await env.observe();
