@@ -17,8 +17,10 @@ const STABLE = 'P 1.0/2/100 C 1.0/0/0';
 // The drain wait between two applies: the seam a killed run stops in.
 const DRAIN_SECONDS = 2;
 // The helm timeout of a rollback that must not wait for pods that never become ready.
-const LONG_TIMEOUT = '120s';
-const LONG_TIMEOUT_MS = 120_000;
+// Long enough that half of it is far above a loaded real control plane's rollback (55 s measured
+// from a crash-looping stage 5, load average 25); only a failing run waits it out.
+const LONG_TIMEOUT = '300s';
+const LONG_TIMEOUT_MS = 300_000;
 
 async function timed<T>(run: () => Promise<T>): Promise<T & { ms: number }> {
   const t0 = Date.now();
