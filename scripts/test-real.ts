@@ -11,7 +11,10 @@ import { basename, dirname, join } from 'node:path';
 import { missingBinaries, MissingBinariesError, startRealCluster, CONTROL_PLANE_DIR } from '../test/control-plane/launch.js';
 
 /** The tiers run on the shared control plane by default: everything that can run on an API server other than the simulator. */
-const TIER_FILES = ['test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test/safety/failures-under-load.test.ts', 'test/safety/crash-soak.test.ts'];
+const TIER_FILES = [
+  'test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test/safety/failures-under-load.test.ts', 'test/safety/crash-soak.test.ts',
+  'test/safety/overlay-traffic.test.ts', 'test/safety/overlay-adoption.test.ts',
+];
 /** The control plane's own tests, each of which starts a control plane of its own. */
 const OWN_PLANE_FILES = ['test-real/*.test.ts'];
 

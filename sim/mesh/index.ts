@@ -41,6 +41,8 @@ export interface TrafficOptions {
 /** Traffic is what `cluster.traffic` offers. */
 export interface Traffic {
   mesh: Mesh;
+  /** What the mesh reads the cluster through: the simulator's store, or watches on an API server (Pods with their owners, Services, Istio routes). */
+  source: MeshSource;
   /** route sends one request to `host` (the cluster's only routed host when absent). */
   route(host?: string): RouteResult;
   /** startLoad starts a bounded load through the mesh; stop() ends every one still running. */
@@ -59,6 +61,7 @@ export function createTraffic(store: MeshSource, options: TrafficOptions = {}): 
   const loads = new Set<LoadGenerator>();
   return {
     mesh,
+    source: store,
     route: (host) => mesh.route(host),
     inspect: (host) => mesh.inspect(host),
     startLoad(loadOptions) {

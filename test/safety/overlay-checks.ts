@@ -4,7 +4,6 @@
 // apply and the ConfigMap the pods mount never goes away (the hooked chart).
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KINDS } from '../../sim/store/resources.js';
 import { TRACK_LABEL } from '../../src/overlay/overlay-input.js';
 import { apiGet, eventually, isReady, livePods, matches, RELEASE, type OverlayScenario } from './overlay-scenario.js';
 
@@ -76,40 +75,66 @@ export async function checkAutoscaled(scenario: OverlayScenario, canaryReplicas:
 
 /** HookWatch follows the hooked chart's hook Job and ConfigMap while a scenario runs. */
 export interface HookWatch {
-  /** Hook Jobs the cluster created, in order. */
+  /** Hook Jobs the cluster created, in order (each a new uid: before-hook-creation deletes the last one first). */
   jobsCreated(): number;
-  /** Times the ConfigMap was found missing by the poll (every 50 ms) or deleted in the store. */
+  /** Times the ConfigMap was found missing by the poll after it had existed. */
   configMapMissing(): number;
+  /** caughtUp resolves once a poll begun after the call has finished: the counts then include what the cluster had at the call. */
+  caughtUp(): Promise<void>;
   stop(): void;
 }
 
-/** watchHook starts following the hook Job and the ConfigMap in the simulator's store (its creations and deletions, and a poll every 50 ms). */
+/** POLL_MS: a hook Job lives from its apply to the next (seconds), as would a ConfigMap helm removed. */
+const POLL_MS = 100;
+/** A poll may fail on a busy machine (a reset connection, a slow answer); only this long without an answer fails the watch. */
+const POLL_SILENCE_MS = 30_000;
+
+/**
+ * watchHook polls the hook Job and the ConfigMap through the API, on the simulator and on a real
+ * API server alike. A hook Job lives from its apply until the next apply's hook replaces it
+ * (seconds), and a ConfigMap helm removed would stay gone until the next apply, so the poll sees each.
+ */
 export function watchHook(scenario: OverlayScenario): HookWatch {
   const { env, names } = scenario;
-  const sim = env.sim;
-  assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
-  let jobs = 0;
+  const jobs = new Set<string>();
   let missing = 0;
   let existed = false;
-  const unsubscribe = sim.store.subscribe((e) => {
-    if (e.resource.kind === 'Job' && e.type === 'ADDED' && e.object.metadata.name === names.hookJob) jobs++;
-    if (e.resource.kind === 'ConfigMap' && e.type === 'DELETED' && e.object.metadata.name === names.configMap) missing++;
-  });
   let running = true;
+  let rounds = 0;
+  let answered = Date.now();
+  let failure: unknown;
   const poll = (async () => {
     while (running) {
-      const cm = sim.store.get(KINDS.configMap, env.namespace, names.configMap!);
-      if (cm) existed = true;
-      else if (existed) missing++;
-      await sleep(50);
+      try {
+        const [job, cm] = await Promise.all([apiGet(env, 'apis/batch/v1/jobs', names.hookJob!), env.get('configMap', names.configMap!)]);
+        if (job) jobs.add(job.metadata.uid);
+        if (cm) existed = true;
+        else if (existed) missing++;
+        answered = Date.now();
+        rounds++;
+      } catch (err) {
+        if (Date.now() - answered > POLL_SILENCE_MS) {
+          failure = new Error(`the hook watch had no answer from the API server for ${POLL_SILENCE_MS / 1000} s`, { cause: err });
+          return;
+        }
+      }
+      await sleep(POLL_MS);
     }
   })();
+  const checked = <T>(value: () => T): T => {
+    if (failure) throw failure;
+    return value();
+  };
   return {
-    jobsCreated: () => jobs,
-    configMapMissing: () => missing,
+    jobsCreated: () => checked(() => jobs.size),
+    configMapMissing: () => checked(() => missing),
+    async caughtUp() {
+      const until = rounds + 2;
+      while (rounds < until && failure === undefined && running) await sleep(20);
+      checked(() => undefined);
+    },
     stop() {
       running = false;
-      unsubscribe();
       void poll;
     },
   };

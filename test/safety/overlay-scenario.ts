@@ -1,13 +1,15 @@
 // The traffic-safety scenario of traffic.test.ts for overlay mode: one of the charts nobody here
-// wrote (test/helpers/any-charts.ts), deployed by helm-canary with `mode: overlay` on a simulated
-// cluster whose pods take time to start and to stop and whose mesh lags by a propagation delay,
-// with load sent through the mesh to the chart's Service. The delays are traffic.test.ts's.
+// wrote (test/helpers/any-charts.ts), deployed by helm-canary with `mode: overlay` on a cluster
+// whose pods take time to start and to stop and whose mesh lags by a propagation delay, with load
+// sent through the mesh to the chart's Service. The delays are traffic.test.ts's. The cluster is
+// the simulator, or the API server of E2E_KUBECONFIG (`npm run test:real`): everything here reads
+// it through the API or the mesh's watches, and pod start delays come from kwok there.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startLoad, type LoadGenerator, type RouteResult, type Traffic, type TrafficCounts } from '../../sim/mesh/index.js';
 import { KINDS } from '../../sim/store/resources.js';
 import type { KubeObject } from '../../sim/store/types.js';
-import { createAnyChart, type AnyChart, type AnyChartKind, type AnyChartObjects } from '../helpers/any-charts.js';
+import { ANY_CHART_REPOSITORY, createAnyChart, type AnyChart, type AnyChartKind, type AnyChartObjects } from '../helpers/any-charts.js';
 import { givenCluster, type Env, type HelmMajor } from '../helpers/e2e.js';
 
 /** RELEASE is the release name; with helm create's chart named `web` too, every object is called `web`. */
@@ -20,6 +22,8 @@ export const CLUSTER = { podReadyDelayMs: 500, podTerminationDelayMs: 200, meshP
 // drainSeconds above the propagation delay.
 // helm's timeout is long because many clusters and helm runs share two cores: a slow apply is not what these tests are about.
 export const CONFIG = { drainSeconds: 1, helm: { timeout: '90s' } };
+/** TAGS are the image tags the scenarios run: on an API server their pods take podReadyDelayMs to start (kwok's delay, set per image). */
+const TAGS = ['1.0', '2.0', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7'];
 // The split check of traffic.test.ts: a window of at least MIN_REQUESTS once the stage reached Envoy.
 const SPLIT_WINDOW_MS = 2500;
 export const MIN_REQUESTS = 400;
@@ -47,6 +51,16 @@ export async function givenOverlayScenario(kind: AnyChartKind, helm: HelmMajor, 
       objects: { production: names.deployment, canary, virtualService: names.service },
       config: { ...CONFIG, chart: chart.dir, valuesFiles: [await chart.writeValues(RELEASE)], mode: 'overlay', ...config },
     });
+    try {
+      // On an API server the tool runs as `helm-canary rbac`'s ServiceAccount: the chart's kinds need rules of their own.
+      await env.grantChartRbac();
+      if (!env.sim && env.world.podFaults) {
+        for (const tag of TAGS) await env.world.setImageReadyDelay(`${ANY_CHART_REPOSITORY}:${tag}`, CLUSTER.podReadyDelayMs);
+      }
+    } catch (err) {
+      await env.stop();
+      throw err;
+    }
     return {
       env, chart, names, canary,
       async stop() {
@@ -67,7 +81,7 @@ export function describeCounts(c: TrafficCounts): string {
 
 /** ok runs the CLI and fails the test on a non-zero exit; returns stdout. */
 export async function ok(env: Env, args: string[]): Promise<string> {
-  // The API server is the test process's own simulator, which serves several busy clusters at once.
+  // The API server serves several busy scenarios at once (the simulator runs in the test process).
   const r = await env.cli(args, { HELM_CANARY_VERIFY_TIMEOUT_MS: '20000' });
   assert.equal(r.exitCode, 0, `helm-canary ${args.join(' ')}: ${r.stderr}\n${r.stdout}`);
   return r.stdout;
@@ -100,14 +114,13 @@ export async function startLoadAfterReach(scenario: OverlayScenario): Promise<Lo
   await sleep(PROPAGATION_MS + 200);
   const answeredBy = new Map<string, Answered>();
   const podOwners = new Map<string, string>();
-  const sim = env.sim;
-  assert.ok(sim, 'the overlay traffic scenarios run on the simulator');
+  // The pods as the mesh sees them: the simulator's store, or watches on the API server.
   const pod = (p: KubeObject) => {
     const ref = p.metadata.ownerReferences?.find((r) => r.controller) ?? p.metadata.ownerReferences?.[0];
     podOwners.set(p.metadata.name, ref ? `${ref.kind}/${ref.name}` : '-');
   };
-  for (const p of sim.store.list(KINDS.pod, env.namespace)) pod(p);
-  sim.store.subscribe((e) => {
+  for (const p of traffic.source.list(KINDS.pod, env.namespace)) pod(p);
+  traffic.source.subscribe((e) => {
     if (e.object.metadata.namespace === env.namespace && e.resource.kind === 'Pod' && e.type === 'ADDED') pod(e.object);
   });
   const router = {

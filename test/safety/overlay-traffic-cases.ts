@@ -37,12 +37,14 @@ function chartChecks(scenario: OverlayScenario): ChartChecks {
   let jobsBefore = 0;
   return {
     revisions: async () => {
+      await hook?.caughtUp();
       jobsBefore = hook?.jobsCreated() ?? 0;
       return scenario.chart.kind === 'hooked' ? helmRevisions(scenario) : 0;
     },
     async afterStep(t, label, shape, revisionsBefore) {
       if (scenario.chart.kind === 'autoscaled') t.diagnostic(`${label}: ${await checkAutoscaled(scenario, canaryReplicasOf(shape))}`);
       if (hook) {
+        await hook.caughtUp();
         const applies = (await helmRevisions(scenario)) - revisionsBefore;
         assert.ok(applies >= 1, `${label}: at least one helm apply`);
         assert.equal(hook.jobsCreated() - jobsBefore, applies, `${label}: the hook Job ran once per apply (${applies} applies)`);
