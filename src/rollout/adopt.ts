@@ -21,16 +21,33 @@ export function needsAdoption(values: unknown): boolean {
 }
 
 /**
- * refuseHalfwayAdoption stops `refused` (start) over a release whose latest values are an
- * adoption's or a detach's first apply (a run killed before the second): the VirtualService routes
- * to the Service as a whole, which reads as production at 0 % and would otherwise be called a
- * rollout in progress with no record. Says what it is and the two ways to finish it.
+ * leftHalfway tells whether the release's latest values are an adoption's or a detach's first
+ * apply (a run killed before its second): the VirtualService routes to the Service as a whole,
+ * which would otherwise read as production at 0 %, a rollout in progress with no record. It reads
+ * helm's values, whatever the config says: status runs without the config's mode.
+ */
+export async function leftHalfway(ctx: { helm: Pick<RunnerContext['helm'], 'values'> }): Promise<boolean> {
+  const own = ((await ctx.helm.values()) as Record<string, unknown> | undefined)?.[OVERLAY_VALUES_KEY];
+  return !!own && typeof own === 'object' && (own as Record<string, unknown>).adopting === true;
+}
+
+/** halfwayPosition says what a release left halfway is, for people. */
+export function halfwayPosition(release: string): string {
+  return `an adoption into overlay mode or a detach from it was left halfway for ${release} (traffic goes to its Service as a whole, no subset)`;
+}
+
+/** halfwayMoves are status's next moves for a release left halfway: the two ways to finish it. */
+export function halfwayMoves(tag: string): string[] {
+  return [`deploy --tag ${tag} (finishes the adoption)`, 'detach (finishes leaving overlay mode)'];
+}
+
+/**
+ * refuseHalfwayAdoption stops `refused` (start, rollback) over a release left halfway, saying
+ * what it is and the two ways to finish it.
  */
 export async function refuseHalfwayAdoption(ctx: Pick<RunnerContext, 'helm' | 'spec'>, stableTag: string, refused: string): Promise<void> {
-  if (!ctx.spec.overlay) return;
-  const own = ((await ctx.helm.values()) as Record<string, unknown> | undefined)?.[OVERLAY_VALUES_KEY];
-  if (!own || typeof own !== 'object' || (own as Record<string, unknown>).adopting !== true) return;
-  throw new BlockedError(`an adoption into overlay mode or a detach from it was left halfway for ${ctx.spec.release} (traffic goes to its Service as a whole, no subset): ${refused}`, [
+  if (!ctx.spec.overlay || !(await leftHalfway(ctx))) return;
+  throw new BlockedError(`${halfwayPosition(ctx.spec.release)}: ${refused}`, [
     `finish the adoption with: helm-canary deploy --tag ${stableTag}`,
     'or finish leaving overlay mode with: helm-canary detach',
   ]);

@@ -34,7 +34,7 @@ export type ReadPorts = Pick<RunnerContext, 'spec' | 'objects' | 'reader'>;
 /** StatusPorts are read-only: the record, helm's revisions and the lease are read, never written. */
 export type StatusPorts = ReadPorts & {
   records: Pick<RecordStore, 'read'>;
-  helm: Pick<HelmReleases, 'status' | 'revisions'>;
+  helm: Pick<HelmReleases, 'status' | 'revisions' | 'values'>;
   lock: Pick<ReleaseLock, 'inspect'>;
 };
 

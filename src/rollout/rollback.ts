@@ -5,6 +5,7 @@
 // and a lost record is rebuilt from the cluster and the values helm keeps with each revision.
 import { ROLES, ROLLBACK_TITLE, decideRollback, plannedApplies, stageShownBy, type StageValues } from '../engine/index.js';
 import { BlockedError, StageFailedError } from './rollout-errors.js';
+import { refuseHalfwayAdoption } from './adopt.js';
 import { readCluster } from './cluster-view.js';
 import { runApplies } from './execute-applies.js';
 import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
@@ -30,6 +31,8 @@ export function rollback(ctx: RunnerContext, _options: RollbackOptions): Promise
     if (stored && (isActive(stored.record) || stored.record.phase === 'completed')) return rollbackLocked(ctx, stored);
     // No active record: the cluster may still show a rollout (the record was deleted).
     const observed = installed ? (await readCluster(ctx)).values : undefined;
+    // Or an adoption or a detach killed between its applies, which reads as production at 0 %: no rollout, nothing to undo.
+    if (installed && observed) await refuseHalfwayAdoption(ctx, observed.production.tag, 'there is no rollout to roll back');
     const found = await findUnrecordedRollout(ctx, observed);
     if (!found) {
       if (!stored) ctx.reporter.info(`no rollout of ${release} was ever started in namespace ${namespace}: nothing to roll back`);

@@ -5,6 +5,7 @@ import { BadRequestError } from './rollout-errors.js';
 import { planOf, type StatusPorts } from './context.js';
 import { liveToValues } from './live-values.js';
 import type { DeploymentState, HelmReleaseStatus, LiveState, LockHolder, ReleaseObjects, RolloutPhase, RolloutRecord } from './ports.js';
+import { halfwayMoves, halfwayPosition, leftHalfway } from './adopt.js';
 import { isActive } from './record.js';
 import { lastStableRevision, rolloutEvidence, type StableRevision } from './unrecorded.js';
 import { verifyLive } from './verify.js';
@@ -66,6 +67,8 @@ export interface StatusInputs {
   live: LiveState;
   /** The newest helm revision at rest, when read (status of one release reads it; --all does not). */
   stableRevision?: StableRevision;
+  /** An adoption into overlay mode or a detach from it was left halfway (read with the revisions). */
+  halfway?: boolean;
 }
 
 /** readStatus gathers the status of the configured release. */
@@ -80,9 +83,13 @@ export async function readStatus(ctx: StatusPorts): Promise<ReleaseStatus> {
   const objects = await ctx.objects();
   // helm's revisions tell the stable tag only when no active record does (a lost record).
   const needsHistory = helmStatus !== undefined && !isActive(stored?.record);
-  const [live, revisions] = await Promise.all([ctx.reader.readLive(namespace, objects), needsHistory ? ctx.helm.revisions() : Promise.resolve([])]);
+  const [live, revisions, halfway] = await Promise.all([
+    ctx.reader.readLive(namespace, objects),
+    needsHistory ? ctx.helm.revisions() : Promise.resolve([]),
+    needsHistory ? leftHalfway(ctx) : Promise.resolve(false),
+  ]);
   const stableRevision = lastStableRevision(revisions, ctx.spec.valuePaths);
-  return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live, stableRevision });
+  return buildStatus({ release, namespace, record: stored?.record, helmStatus, lock, objects, live, stableRevision, halfway });
 }
 
 /** valuesAt are the values the cluster should have at a position, when it is one the plan knows. */
@@ -104,7 +111,7 @@ function describePosition(found: Position, problems: string[]): string {
 
 /** buildStatus computes a release's status from what was read; no I/O. */
 export function buildStatus(inputs: StatusInputs): ReleaseStatus {
-  const { release, namespace, record, helmStatus, lock, objects, live, stableRevision } = inputs;
+  const { release, namespace, record, helmStatus, lock, objects, live, stableRevision, halfway } = inputs;
   const observed = liveToValues(live, objects, record?.replicas);
   let stage: ReleaseStatus['stage'] = null;
   let position = 'no rollout recorded';
@@ -141,7 +148,10 @@ export function buildStatus(inputs: StatusInputs): ReleaseStatus {
   if (!record || !isActive(record)) {
     // The cluster is the truth: a rollout whose record was deleted still shows in it.
     const evidence = observed ? rolloutEvidence(observed, stableRevision) : undefined;
-    if (evidence && record?.phase !== 'completed') {
+    if (halfway && observed) {
+      position = halfwayPosition(release);
+      nextMoves = halfwayMoves(observed.production.tag);
+    } else if (evidence && record?.phase !== 'completed') {
       phase = 'unrecorded';
       position = `a rollout is in progress but has no record: ${evidence}`;
       stableTag = stableRevision?.tag ?? stableTag;

@@ -7,7 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stageShape, withoutPodFaults, HELM_MAJORS, REPOSITORY, type HelmMajor } from '../helpers/e2e.js';
+import { stageShape, withoutPodFaults, HELM_MAJORS, REPOSITORY, type Env, type HelmMajor } from '../helpers/e2e.js';
 import {
   afterLease, givenOverlayWorld, helmValues, killAfterRevision, latestRevision, ok, plainInstall, productionPods, RELEASE, routes, serviceSelector, watchRouting,
   type OverlayWorld,
@@ -137,6 +137,10 @@ function killedMidway(helm: HelmMajor): void {
       assert.match(start.stderr, /helm-canary deploy --tag 1\.0/);
       assert.doesNotMatch(start.stderr, /shows a rollout/);
       assert.deepEqual(await routes(world), [{ subset: undefined, weight: 100 }], 'the refused start applied nothing');
+      // status says the same and offers the two ways to finish; rollback has nothing to undo and
+      // applies nothing. (Before: status showed an unrecorded rollout with production at 0 %;
+      // rollback warned of hand edits and wrote a record with new tag "(unknown)".)
+      await checkHalfwayStatusAndRollback(env, '1.0');
 
       const again = await afterLease(env, ['deploy', '--tag', '1.0']);
       assert.equal(again.exitCode, 0, again.stderr);
@@ -159,6 +163,7 @@ function killedMidway(helm: HelmMajor): void {
       const start = await afterLease(env, ['start', '--new-tag', '2.0']);
       assert.equal(start.exitCode, 4, start.stderr);
       assert.match(start.stderr, /or finish leaving overlay mode with: helm-canary detach/);
+      await checkHalfwayStatusAndRollback(env, '1.0');
 
       const again = await afterLease(env, ['detach']);
       assert.equal(again.exitCode, 0, again.stderr);
@@ -172,6 +177,24 @@ function killedMidway(helm: HelmMajor): void {
       assert.deepEqual(await watch.stop(), [], 'traffic was sent to a subset with no ready pod');
     });
   });
+}
+
+/** checkHalfwayStatusAndRollback: over a release left halfway, status says so with the two ways to finish, and rollback refuses (exit 4) without applying anything. */
+async function checkHalfwayStatusAndRollback(env: Env, tag: string): Promise<void> {
+  const status = await env.cli(['status', '-o', 'json']);
+  assert.equal(status.exitCode, 0, status.stderr);
+  const s = JSON.parse(status.stdout);
+  assert.match(s.position, /adoption into overlay mode or a detach from it was left halfway/);
+  assert.notEqual(s.phase, 'unrecorded');
+  assert.deepEqual(s.nextMoves, [`deploy --tag ${tag} (finishes the adoption)`, 'detach (finishes leaving overlay mode)']);
+  const revision = (await latestRevision(env))?.version;
+  const record = (await env.observe()).record;
+  const rollback = await afterLease(env, ['rollback']);
+  assert.equal(rollback.exitCode, 4, rollback.stderr);
+  assert.match(rollback.stderr, /left halfway .*: there is no rollout to roll back/);
+  assert.doesNotMatch(rollback.stderr, /changed outside helm-canary|shows a rollout/);
+  assert.equal((await latestRevision(env))?.version, revision, 'the refused rollback applied nothing');
+  assert.deepEqual((await env.observe()).record, record, 'and wrote no record');
 }
 
 describe('overlay mode on the bad day', { concurrency: true }, () => {
