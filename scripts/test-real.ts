@@ -13,7 +13,7 @@ import { missingBinaries, MissingBinariesError, startRealCluster, CONTROL_PLANE_
 /** The tiers run on the shared control plane by default: everything that can run on an API server other than the simulator. */
 const TIER_FILES = [
   'test/e2e/*.test.ts', 'test/safety/traffic.test.ts', 'test/safety/failures-under-load.test.ts', 'test/safety/crash-soak.test.ts',
-  'test/safety/overlay-traffic.test.ts', 'test/safety/overlay-adoption.test.ts',
+  'test/safety/overlay-traffic.test.ts',
 ];
 /** The control plane's own tests, each of which starts a control plane of its own. */
 const OWN_PLANE_FILES = ['test-real/*.test.ts'];

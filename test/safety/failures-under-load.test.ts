@@ -126,8 +126,9 @@ function interruptedSlowStart(helm: HelmMajor): void {
       await env.world.setImageReadyDelay(image(slow), 60_000);
       const from = Date.now();
       const child = spawnCli(env, ['start', '--new-tag', slow]);
-      // interrupted while it waits for the slow pods, about 2 s in
-      const waiting = await waitFor(async () => (await pods(env, 'canary')).some((p) => p.tag === slow), 15_000);
+      // interrupted while it waits for the slow pods (they take 60 s to get ready), a second after
+      // they exist; on a busy real control plane helm 3's apply alone can take over 15 s
+      const waiting = await waitFor(async () => (await pods(env, 'canary')).some((p) => p.tag === slow), 45_000);
       assert.ok(waiting, 'start created the slow canary pods');
       await sleep(1000);
       const code = await kill(child, 'SIGINT');
