@@ -16,8 +16,14 @@ import { readinessTimeoutMs, waitForState } from './wait-for-pods.js';
  * before its second apply.
  */
 export function needsAdoption(values: unknown): boolean {
+  const own = overlayValuesOf(values);
+  return !own || own.adopting === true;
+}
+
+// overlayValuesOf is helm-canary's own part of a release's values (the helmCanary key), if any.
+function overlayValuesOf(values: unknown): Record<string, unknown> | undefined {
   const own = values && typeof values === 'object' ? (values as Record<string, unknown>)[OVERLAY_VALUES_KEY] : undefined;
-  return !own || typeof own !== 'object' || (own as Record<string, unknown>).adopting === true;
+  return own && typeof own === 'object' ? (own as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -27,8 +33,7 @@ export function needsAdoption(values: unknown): boolean {
  * helm's values, whatever the config says: status runs without the config's mode.
  */
 export async function leftHalfway(ctx: { helm: Pick<RunnerContext['helm'], 'values'> }): Promise<boolean> {
-  const own = ((await ctx.helm.values()) as Record<string, unknown> | undefined)?.[OVERLAY_VALUES_KEY];
-  return !!own && typeof own === 'object' && (own as Record<string, unknown>).adopting === true;
+  return overlayValuesOf(await ctx.helm.values())?.adopting === true;
 }
 
 /** halfwayPosition says what a release left halfway is, for people. */
